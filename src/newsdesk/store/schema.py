@@ -1,0 +1,121 @@
+"""Database schema (SQLAlchemy Core), portable between SQLite and PostgreSQL.
+
+Articles keep their raw input next to the cleaned text so later stages can be
+re-run; annotations are character spans into `articles.text`; entities, stories
+and their links have their tables now so later stages add rows, not migrations.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "annotations",
+    "article_entities",
+    "articles",
+    "entities",
+    "info",
+    "metadata",
+    "stories",
+    "story_articles",
+]
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+info = Table(
+    "newsdesk_info",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(512), primary_key=True),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("language", String(16)),
+    Column("published", String(40)),  # ISO 8601 as given: date or datetime, with or without zone
+    Column("outlet", Text),
+    Column("url", Text),
+    Column("author", Text),
+    Column("removed", JSON, nullable=False),  # boilerplate lines cut from the body, for audit
+    Column("metadata", JSON, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("raw_kind", String(16), nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("raw_hash", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_articles_content_hash", articles.c.content_hash)
+Index("ix_articles_published", articles.c.published)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("label", String(32), nullable=False),
+    Column("variants", JSON, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article", String(512), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("layer", String(32), nullable=False),  # entity, quote, quantity, date, ...
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("label", String(64)),
+    Column("text", Text),
+    Column("entity", String(128), ForeignKey("entities.id", ondelete="SET NULL")),
+    Column("data", JSON, nullable=False),
+)
+Index("ix_annotations_article_layer", annotations.c.article, annotations.c.layer)
+Index("ix_annotations_entity", annotations.c.entity)
+
+article_entities = Table(
+    "article_entities",
+    metadata,
+    Column("article", String(512), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity", String(128), ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    Column("mentions", Integer, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("storyline", String(128)),
+    Column("title", Text),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_stories_storyline", stories.c.storyline)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("story", String(128), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("article", String(512), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("copy_of", String(512)),  # the article this one copies or translates, if any
+)

@@ -1,0 +1,160 @@
+"""Bad input: one clear error naming the file (and line), the rest of the batch still processed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdesk.cli import cli
+from newsdesk.errors import InputError
+from newsdesk.model import RawDocument
+from newsdesk.sources import iter_documents
+
+GOOD = "A good headline\n\nThe council approved the harbour budget on Tuesday after a long debate.\n"
+
+
+def _one(path: Path) -> RawDocument | InputError:
+    [item] = list(iter_documents([str(path)]))
+    return item
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n \n", "empty file"),
+        ("binary.txt", bytes(range(256)) * 40, "binary data"),
+        ("nobody.html", b"<html><head><title>x</title></head></html>", "no body"),
+        ("truncated.txt.gz", gzip.compress(GOOD.encode() * 50)[:-30], "truncated gzip"),
+        ("corrupt.html.gz", b"\x1f\x8b\x08\x00garbage-not-deflate-data", "corrupt gzip"),
+    ],
+)
+def test_unreadable_files_give_one_named_error(tmp_path: Path, name: str, content: bytes, problem: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    item = _one(path)
+    assert isinstance(item, InputError)
+    assert item.source == str(path)
+    assert problem in item.problem
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("cp1252", b""), ("latin-1", b""), ("utf-16", b""), ("utf-8", b"\xef\xbb\xbf")],
+)
+def test_encodings_decode_to_the_same_text(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    text = "Café talks\n\nThe minister’s déjà vu: “façade” — naïve fiancée.\n"
+    if encoding == "latin-1":
+        text = text.replace("’", "'").replace("“", '"').replace("”", '"').replace("—", "-")
+    path = tmp_path / "enc.txt"
+    path.write_bytes(prefix + text.encode(encoding))
+    doc = _one(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.content == text
+    assert doc.title == "Café talks"
+
+
+def test_mixed_utf8_and_cp1252_in_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("Title\n\nUTF-8 café here.\n".encode() + "And cp1252 “quotes” there.\n".encode("cp1252"))
+    doc = _one(path)
+    assert isinstance(doc, RawDocument)
+    assert "café here" in doc.content
+    assert "“quotes”" in doc.content
+
+
+def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:  # sparse: 200 MB on paper, nothing on disk
+        fh.truncate(200 * 1024 * 1024)
+    item = _one(path)
+    assert isinstance(item, InputError)
+    assert "200 MB" in item.problem or "210 MB" in item.problem
+    assert "limit" in item.problem
+
+
+def test_invalid_json_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "ok1", "text": "First good record."}),
+                '{"id": "broken", "text": "unterminated',
+                json.dumps(["not", "an", "object"]),
+                json.dumps({"id": "empty", "text": ""}),
+                json.dumps({"id": "ok2", "text": "Second good record."}),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    items = list(iter_documents([str(path)]))
+    assert [i.id for i in items if isinstance(i, RawDocument)] == ["ok1", "ok2"]
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert [e.source for e in errors] == [f"{path}:2", f"{path}:3", f"{path}:4"]
+    assert "invalid JSON" in errors[0].problem
+    assert "JSON object" in errors[1].problem
+    assert "'text' or 'html'" in errors[2].problem
+
+
+def test_truncated_gzip_jsonl_keeps_records_before_the_cut(tmp_path: Path) -> None:
+    records = "".join(json.dumps({"id": f"r{i}", "text": f"Record number {i} " * 20}) + "\n" for i in range(200))
+    data = gzip.compress(records.encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    items = list(iter_documents([str(path)]))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert 0 < len(docs) < 200
+    assert len(errors) == 1
+    assert "truncated gzip" in errors[0].problem
+
+
+def test_missing_path_is_an_error() -> None:
+    [item] = list(iter_documents(["/no/such/place.txt"]))
+    assert isinstance(item, InputError)
+    assert "no such file" in item.problem
+
+
+def test_cli_batch_with_bad_files_reports_each_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.html").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "lines.jsonl").write_text('{"id": "j1", "text": "Fine record text."}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path)])
+    assert result.exit_code == 1
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert sorted(ids) == ["good", "j1"]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsdesk: error:")]
+    assert len(errors) == 3
+    assert any("empty.txt: empty file" in e for e in errors)
+    assert any("binary.html: binary data" in e for e in errors)
+    assert any("lines.jsonl:2: invalid JSON" in e for e in errors)
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_input_never_touches_stored_articles(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(GOOD, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(tmp_path / "in"), "--db", str(db)]).exit_code == 0
+    before = runner.invoke(cli, ["show", "good", "--db", str(db)]).stdout
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "good.txt").write_bytes(b"\x00\xff" * 500)  # same id, now garbage
+    (tmp_path / "bad" / "x.jsonl").write_text("{oops\n", encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(tmp_path / "bad"), "--db", str(db)])
+    assert result.exit_code == 1
+    assert runner.invoke(cli, ["show", "good", "--db", str(db)]).stdout == before
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("these are my notes", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--db", str(not_db)])
+    assert result.exit_code != 0
+    assert "not a SQLite database" in result.stderr
+    assert not_db.read_text(encoding="utf-8") == "these are my notes"
