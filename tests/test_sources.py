@@ -126,3 +126,16 @@ def test_rss_and_atom_entries(fixtures: Path) -> None:
     [atom] = _docs(fixtures / "feed.atom")
     assert isinstance(atom, RawDocument)
     assert atom.url == "https://harbour-notes.example/pilot-boats"
+
+
+def test_jsonl_html_fragment_is_extracted(tmp_path: Path) -> None:
+    from newsdesk.extraction import iter_extract
+    from newsdesk.model import Article
+
+    path = tmp_path / "frag.jsonl"
+    html = "<p>The harbour reopened on Monday after a three-day strike.</p><p>Share this article</p>"
+    path.write_text(json.dumps({"id": "f1", "title": "Harbour reopens", "html": html}) + "\n", encoding="utf-8")
+    [article] = list(iter_extract(iter_documents([path])))
+    assert isinstance(article, Article)
+    assert article.text == "The harbour reopened on Monday after a three-day strike."
+    assert article.removed == ["Share this article"]

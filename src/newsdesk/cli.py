@@ -58,6 +58,15 @@ def cli(verbose: int) -> None:
     _setup_logging(verbose)
 
 
+_db_option = click.option(
+    "--db",
+    default=lambda: os.environ.get("NEWSDESK_DB", DEFAULT_DB),
+    show_default="newsdesk.db or $NEWSDESK_DB",
+    metavar="PATH",
+    help="SQLite file, or a postgresql:// URL.",
+)
+
+
 def _input_options(func):
     func = click.option(
         "--max-bytes",
@@ -148,13 +157,7 @@ def extract(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @_input_options
-@click.option(
-    "--db",
-    default=lambda: os.environ.get("NEWSDESK_DB", DEFAULT_DB),
-    show_default="newsdesk.db or $NEWSDESK_DB",
-    metavar="PATH",
-    help="SQLite file, or a postgresql:// URL.",
-)
+@_db_option
 def ingest(inputs: tuple[str, ...], db: str, **options: Any) -> None:
     """Extract articles and store them; re-ingesting the same article is a no-op.
 
@@ -179,13 +182,7 @@ def ingest(inputs: tuple[str, ...], db: str, **options: Any) -> None:
 
 
 @cli.command(name="list", context_settings=CONTEXT)
-@click.option(
-    "--db",
-    default=lambda: os.environ.get("NEWSDESK_DB", DEFAULT_DB),
-    metavar="PATH",
-    show_default="newsdesk.db or $NEWSDESK_DB",
-    help="SQLite file, or a postgresql:// URL.",
-)
+@_db_option
 @click.option("--limit", type=click.IntRange(0), default=None, help="At most this many articles.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many first.")
 @click.option("--language", help="Only articles in this language (ISO 639-1).")
@@ -204,13 +201,7 @@ def list_(db: str, limit: int | None, offset: int, language: str | None, outlet:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("article_id", metavar="ID")
-@click.option(
-    "--db",
-    default=lambda: os.environ.get("NEWSDESK_DB", DEFAULT_DB),
-    metavar="PATH",
-    show_default="newsdesk.db or $NEWSDESK_DB",
-    help="SQLite file, or a postgresql:// URL.",
-)
+@_db_option
 @click.option("--raw", is_flag=True, help="Include the raw input (HTML or text) as read.")
 def show(article_id: str, db: str, raw: bool) -> None:
     """Print one stored article as JSON: cleaned text, metadata, removed lines.

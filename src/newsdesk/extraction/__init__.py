@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -20,14 +21,15 @@ from ..errors import InputError
 from ..model import Article, RawDocument
 from ..sources.decode import MAX_BYTES
 from .boilerplate import SiteMemory
-from .html import fragment_text, page_text
+from .html import PageText, fragment_text, page_text
 from .junk import Cleaned, clean_text, word_count
 
 __all__ = ["ExtractSettings", "extract", "extract_document", "iter_extract"]
 
 LOGGER = logging.getLogger(__name__)
 MIN_PARALLEL = 16
-MAX_HEADLINE_WORDS = 25  # below this many pages a process pool costs more than it saves
+MAX_HEADLINE_WORDS = 25
+_BODY_TAG = re.compile(r"<\s*(body|html)\b", re.I)  # below this many pages a process pool costs more than it saves
 
 
 @dataclass(slots=True)
@@ -70,7 +72,9 @@ def extract_document(raw: RawDocument, settings: ExtractSettings) -> _Extracted:
     title_in_text = False
     if raw.kind == "html":
         page = page_text(raw.content, url=url, precision=settings.precision)
-        if page is None:
+        if page is None and not _BODY_TAG.search(raw.content):
+            page = PageText(text=fragment_text(raw.content))  # a bare fragment, e.g. a JSONL `html` field
+        if page is None or not page.text.strip():
             raise InputError(raw.source, "no article text found in the page")
         body = page.text
         title = title or page.title

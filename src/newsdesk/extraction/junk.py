@@ -131,12 +131,18 @@ def _judge(lines: list[str], title: str | None, site_lines: Mapping[str, int] | 
             kind = "site-repeat"
         verdicts[i] = kind
     closing = set(nonempty[-4:])
-    for i in closing:  # bios close the page; judge them before finding the last paragraph
-        if not verdicts[i] and _is_bio(lines[i].strip()):
+    for i in closing:  # bios and pitches close the page; judge them before finding the last paragraph
+        line = lines[i].strip()
+        if verdicts[i]:
+            continue
+        if _is_bio(line):
             verdicts[i] = "author-bio"
+        elif word_count(line) <= MAX_WORDS_INLINE_EDGE and EDGE["prompt-inline"].search(line):
+            verdicts[i] = "prompt"
     content = [i for i, raw in enumerate(lines) if raw.strip() and not verdicts[i] and is_content_line(raw)]
     first, last = (content[0], content[-1]) if content else (len(lines), -1)
     furniture = False  # past a comment form or author bio at the end, nothing is article text
+    teaser_list = False  # the lines under a "Related:" heading at the end are links, not text
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
@@ -144,7 +150,12 @@ def _judge(lines: list[str], title: str | None, site_lines: Mapping[str, int] | 
         if i > last and verdicts[i] in _CLOSING_KINDS:
             furniture = True
         if verdicts[i]:
+            teaser_list = (i > last and verdicts[i] in _TEASER_KINDS) or (teaser_list and verdicts[i] == "teaser-list")
             continue
+        if teaser_list and _is_link_like(line):
+            verdicts[i] = "teaser-list"
+            continue
+        teaser_list = False
         if furniture:
             verdicts[i] = "after-comments"
             continue
@@ -157,6 +168,14 @@ def _judge(lines: list[str], title: str | None, site_lines: Mapping[str, int] | 
 
 
 _CLOSING_KINDS = frozenset({"comments", "author-bio"})
+_TEASER_KINDS = frozenset({"teaser", "teaser-tagged", "teaser-list"})
+MAX_WORDS_LINK = 20
+
+
+def _is_link_like(line: str) -> bool:
+    """A headline or list item as printed in a block of links: short and unpunctuated."""
+    stripped = LIST_ITEM.sub("", line, count=1) if LIST_ITEM.match(line) else line
+    return word_count(stripped) <= MAX_WORDS_LINK and not stripped.rstrip().endswith((".", "!", ";", ","))
 
 
 def _site_repeat(line: str, site_lines: Mapping[str, int], edge: bool) -> bool:

@@ -49,7 +49,8 @@ _PROMPT_INLINE = (
     r"\b(newsletter|alerts?|emails?)\b|delivered (straight |right )?(to|in(to)?) your inbox|"
     r"\bnewsletters?\b.{0,60}\b(sign up|subscribe|inbox)\b|may be reached at \S+@\S+|\bhave a tip\?|"
     r"\bwe have a proposition for you\b|\bbecome a (member|subscriber|patron)\b|"
-    r"\bsupport (our|independent) journalism\b|\bread without limits\b)"
+    r"\bsupport (our|independent) journalism\b|\bread without limits\b|\bclick here\b|"
+    r"\bdelivered (through|to) your (letterbox|door)\b)"
 )
 # Cookie and consent notices.
 _COOKIE = (
@@ -64,7 +65,7 @@ _COMMENTS = (
     r"your email address will not be published|required fields are marked|"
     r"deja (un|tu) comentario|laisser un commentaire|lascia un commento|schreibe einen kommentar|"
     r"deixe (um|seu) comentário|laat een reactie achter|legg igjen en kommentar|tinggalkan balasan|"
-    r"in reply to\b|reply\s*$|cancel reply)"
+    r"in reply to\b|reply\s*$|cancel reply|tell us what you think|what do you think\?\s*$|have your say)"
 )
 # Advertising and sponsorship labels standing alone on their line.
 _ADVERT = (
@@ -111,6 +112,9 @@ _DATED_BYLINE = (
     r"(\s*((?i:à|at|um|a las|alle|om)\s*)?\d{1,2}[:h.]\d{2})?\s*$"
 )
 
+# CMS shortcodes that leaked into the text: "[button link=...]Send us your review[/button]".
+_SHORTCODE = r"^\W{0,3}\[(/?[a-z_][\w-]*)(\s[^\]]*)?\].*\[/[a-z_][\w-]*\]\W*$|^\W{0,3}\[[a-z_][\w-]*\s+\w+=[^\]]*\]"
+
 ANYWHERE: dict[str, re.Pattern[str]] = {
     "teaser": re.compile(_TEASER, _I),
     "teaser-tagged": re.compile(_TAGGED, _I),
@@ -124,6 +128,7 @@ ANYWHERE: dict[str, re.Pattern[str]] = {
     "byline": re.compile(_BYLINE, re.U),
     "credit": re.compile(_CREDIT, re.U),
     "dated-byline": re.compile(_DATED_BYLINE, re.U),
+    "shortcode": re.compile(_SHORTCODE, _I),
 }
 # Checked only on lines up to ~60 words: a long paragraph that mentions a newsletter is content.
 EDGE: dict[str, re.Pattern[str]] = {

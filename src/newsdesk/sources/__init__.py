@@ -21,7 +21,7 @@ from ..model import RawDocument
 from .decode import MAX_BYTES, decode_bytes, gunzip, is_gzip, read_bytes
 from .feeds import iter_feed, looks_like_feed
 from .html import html_document, looks_like_html
-from .jsonl import iter_jsonl
+from .jsonl import MAX_LINE_BYTES, iter_jsonl
 from .text import text_document
 from .warc import iter_warc
 
@@ -140,7 +140,14 @@ class _safe_lines:  # noqa: N801 - an iterator used like a function
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            yield from self._stream
+            while True:
+                line = self._stream.readline(MAX_LINE_BYTES + 1)
+                if not line:
+                    return
+                if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                    while (rest := self._stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                        pass  # skip the rest of an oversized line without holding it in memory
+                yield line
         except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
             kind = "truncated" if isinstance(exc, EOFError) else "corrupt"
             self.error = InputError(self._source, f"{kind} gzip file, stopped reading here ({exc})")
