@@ -10,7 +10,18 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Article", "RawDocument", "Span", "content_hash"]
+__all__ = [
+    "Analysis",
+    "Article",
+    "DateRef",
+    "Entity",
+    "Mention",
+    "Quantity",
+    "Quote",
+    "RawDocument",
+    "Span",
+    "content_hash",
+]
 
 
 def content_hash(*parts: str | None) -> str:
@@ -101,3 +112,78 @@ class Article:
     def as_dict(self) -> dict[str, Any]:
         """Every field, for storage."""
         return asdict(self)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A named mention of an entity (person, organisation, place, group) in one article."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, ...
+    entity: str | None = None  # id of the Entity this mention refers to
+
+
+@dataclass(slots=True)
+class Entity:
+    """One real-world thing, with every surface form it was mentioned by."""
+
+    id: str
+    name: str
+    label: str
+    variants: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Quote:
+    """Something someone said, directly (in quotation marks or after a dialogue dash) or reported."""
+
+    start: int
+    end: int
+    text: str
+    direct: bool
+    speaker: str | None = None  # the speaker as written where it resolves, e.g. "Stoltenberg"
+    entity: str | None = None  # the speaker's entity id; None for unnamed or unresolved speakers
+    cue: str | None = None  # lemma of the cue, e.g. "say", "warn", "according to"
+    unnamed: bool = False  # "a senior official", "a European source"
+    speaker_start: int | None = None  # where the speaker is named (or referred to) in the text
+    speaker_end: int | None = None
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number with what it counts or measures, value normalised, approximation kept."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    unit: str | None  # what is counted or measured: "soldiers", "troops", "euros", "percent"
+    approximate: str | None = None  # "about", "more than", "at least", "up to", ...
+
+
+@dataclass(slots=True)
+class DateRef:
+    """A date or time expression, resolved against the article's publication date where possible."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None  # ISO 8601: "2022-01-12", "2022-01", "2021"; None when it cannot be resolved
+    granularity: str | None = None  # "day", "week", "month", "year", "time"
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the per-article analysis found, as spans into `Article.text`."""
+
+    article: str  # the article id
+    text: str
+    language: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
