@@ -1,0 +1,338 @@
+"""Named entities of one article, with the model's typical news errors repaired and
+every mention of the same thing pointing to one entity.
+
+spaCy finds the spans; this module trims titles, possessives and junk words,
+recovers bare surnames the model missed or mislabelled, and groups mentions
+within the article (surname → full name, acronym → expansion, close spellings),
+because no library does within-document name coreference for news well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from spacy.tokens import Doc
+
+from ..model import Mention
+from .cues import SOURCE_NOUNS
+from .models import LABEL_MAP
+
+__all__ = ["ENTITY_LABELS", "EntityGroup", "entity_id", "find_mentions", "group_mentions", "name_key"]
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+# Titles and roles that are not part of a name ("Colonel Aleksandr Fomin", "Secretary-General Jens Stoltenberg").
+TITLES = frozenset(
+    """mr mrs ms miss dr prof sir dame lord lady colonel col general gen lieutenant lt major maj captain capt
+    admiral sergeant president vice prime minister ministers secretary secretary-general undersecretary
+    under-secretary deputy foreign defense defence interior finance chancellor senator sen representative rep
+    governor gov mayor ambassador envoy king queen prince princess pope cardinal bishop rev father sheikh
+    chairman chairwoman chair ceo director commissioner spokesman spokeswoman spokesperson chief judge justice
+    premier leader general-secretary sen. dr. mr. mrs. ms. prof. gen. col. lt. capt. maj. gov. rep. st.
+    señor señora don doña monsieur madame m. mme ministre ministro ministra presidente président présidente
+    secretario secretaria secrétaire general coronel colonel""".split()
+)
+# Words the model glues to the front of a name at the start of a sentence ("Will Putin …?").
+LEADING_JUNK = frozenset(
+    """will would shall should can could may might must did does do has have had is are was were read also see
+    follow share join says said según aseguró dijo afirmó selon a according""".split()
+)
+NAME_PARTICLES = frozenset("de del della der den van von da di du la le al el bin ibn abu y e dos das des ter".split())
+ACRONYM_STOP = frozenset("of for and in on the to de la le des du et y e el los las del".split())
+_PARTICLE_PREFIX = re.compile(r"^(al|el|ad|as|ash|at|bin|ibn|abu|de|da|di|du|van|von|le|la|d|l|o)[-’']\w*[A-ZÀ-Ý]")
+_CAPITALISED = re.compile(r"(?<![\w-])[A-ZÀ-Ý][a-zà-ÿ]{4,}(?![\w-])")
+_POSSESSIVE = re.compile(r"(’s|'s|’|')$")
+_EDGE_PUNCT = " \t\n.,;:!?\"“”„«»‘’'()[]{}–—-|/*"
+
+
+@dataclass(slots=True)
+class EntityGroup:
+    """Mentions of one entity within one article, and the name that stands for them."""
+
+    label: str
+    mentions: list[Mention] = field(default_factory=list)
+    name: str = ""
+
+    @property
+    def variants(self) -> list[str]:
+        return sorted({m.text for m in self.mentions}, key=lambda v: (-len(v), v))
+
+
+def name_key(text: str) -> str:
+    """Comparison key for names: accents, case, punctuation and a leading "the" folded."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    ascii_ish = "".join(c for c in folded if not unicodedata.combining(c))
+    words = re.findall(r"\w+", ascii_ish)
+    if words and words[0] in ("the", "la", "le", "el", "los", "las", "les", "l"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def entity_id(label: str, name: str) -> str:
+    """Stable id for an entity: the same label and name give the same id in every run."""
+    group = "PLACE" if label in ("GPE", "LOC") else label
+    digest = hashlib.sha1(f"{group}|{name_key(name)}".encode()).hexdigest()[:12]
+    return f"{group.lower()}-{digest}"
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Repaired named mentions of the doc, in text order, without overlaps."""
+    mentions: list[Mention] = []
+    for ent in doc.ents:
+        label = LABEL_MAP.get(ent.label_, ent.label_)
+        if label not in ENTITY_LABELS:
+            continue
+        mention = _trim(doc, ent.start, ent.end, label)
+        if mention is not None and not _is_role_part(doc.text, mention):
+            mentions.append(mention)
+    mentions = _split_place_prefix(mentions)
+    mentions = _relabel_surnames(mentions)
+    mentions.extend(_missed_names(doc.text, mentions))
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    return _drop_overlaps(mentions)
+
+
+def group_mentions(mentions: list[Mention]) -> list[EntityGroup]:
+    """Cluster an article's mentions: full names with surnames and close spellings, acronyms with
+    their expansions, repeated names; each group gets its canonical name."""
+    groups: list[EntityGroup] = []
+    persons = [m for m in mentions if m.label == "PERSON"]
+    for mention in sorted(persons, key=lambda m: -len(m.text.split())):
+        target = _person_group(mention, groups)
+        if target is None:
+            target = EntityGroup("PERSON")
+            groups.append(target)
+        target.mentions.append(mention)
+    by_key: dict[tuple[str, str], EntityGroup] = {}
+    for mention in mentions:
+        if mention.label == "PERSON":
+            continue
+        family = "PLACE" if mention.label in ("GPE", "LOC") else mention.label
+        key = (family, name_key(mention.text))
+        if key not in by_key:
+            by_key[key] = EntityGroup(mention.label)
+            groups.append(by_key[key])
+        by_key[key].mentions.append(mention)
+    groups = _merge_acronyms(groups)
+    for group in groups:
+        group.name = _canonical(group)
+        group.label = Counter(m.label for m in group.mentions).most_common(1)[0][0]
+        group.mentions.sort(key=lambda m: m.start)
+    return groups
+
+
+def _trim(doc: Doc, start: int, end: int, label: str) -> Mention | None:
+    """Strip determiners, titles, junk words, possessives and punctuation; reject what is left if it
+    is not a name."""
+    tokens = list(doc[start:end])
+    while tokens and (
+        tokens[0].lower_ in ("the", "a", "an", "la", "le", "el", "los", "las", "les", "l'")
+        or tokens[0].lower_ in LEADING_JUNK
+        or (label == "PERSON" and tokens[0].lower_.rstrip(".") in TITLES | {t.rstrip(".") for t in TITLES})
+        or not tokens[0].text.strip(_EDGE_PUNCT)
+    ):
+        tokens = tokens[1:]
+    while tokens and (not tokens[-1].text.strip(_EDGE_PUNCT) or tokens[-1].text in ("'s", "’s", "'", "’")):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    s, e = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = _POSSESSIVE.sub("", doc.text[s:e]).rstrip(_EDGE_PUNCT)
+    text = text.lstrip(_EDGE_PUNCT)
+    s = doc.text.find(text, s) if text else s
+    e = s + len(text)
+    if not _is_name(text, label):
+        return None
+    return Mention(s, e, text, label)
+
+
+def _is_name(text: str, label: str) -> bool:
+    words = text.split()
+    if not words or len(text) < 2 or not any(c.isalpha() for c in text):
+        return False
+    if not (text[0].isupper() or text[0].isdigit() or _PARTICLE_PREFIX.match(text)):
+        return False
+    if label == "PERSON":  # every word of a person's name is capitalised, particles aside
+        if len(words) == 1 and words[0].lower() in SOURCE_NOUNS:
+            return False  # "Fuentes de la delegación …", "Sources close to …"
+        return len(words) <= 5 and all(
+            w[0].isupper() or w.lower() in NAME_PARTICLES or _PARTICLE_PREFIX.match(w) for w in words
+        )
+    return True
+
+
+def _is_role_part(text: str, mention: Mention) -> bool:
+    """ "State" in "Secretary of State", "Foreign Affairs" in "Minister of Foreign Affairs": a role, not an org."""
+    if mention.label == "PERSON":
+        return False
+    before = text[max(0, mention.start - 40) : mention.start].split()
+    return len(before) >= 2 and before[-1].lower() in ("of", "for", "de") and before[-2].lower().rstrip("s") in TITLES
+
+
+def _split_place_prefix(mentions: list[Mention]) -> list[Mention]:
+    """ "the minister of Kaltavia Dmitriy Volkonskii" tagged as one ORG: a known place followed by a
+    personal name is two mentions (machine translation drops the comma the model relies on)."""
+    places = {m.text for m in mentions if m.label in ("GPE", "LOC") and len(m.text.split()) == 1}
+    out: list[Mention] = []
+    for mention in mentions:
+        words = mention.text.split()
+        if (
+            mention.label in ("PERSON", "ORG")
+            and len(words) >= 3
+            and words[0] in places
+            and all(w[0].isupper() for w in words[1:])
+        ):
+            rest = mention.text[len(words[0]) :].lstrip()
+            rest_start = mention.end - len(rest)
+            out.append(Mention(mention.start, mention.start + len(words[0]), words[0], "GPE"))
+            out.append(Mention(rest_start, mention.end, rest, "PERSON"))
+        else:
+            out.append(mention)
+    return out
+
+
+def _relabel_surnames(mentions: list[Mention]) -> list[Mention]:
+    """A bare surname of someone named in full is a PERSON, whatever label the model gave it."""
+    surnames = {name_key(m.text.split()[-1]) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    for mention in mentions:
+        if mention.label == "PERSON" or len(mention.text.split()) != 1 or _is_acronym(mention.text):
+            continue
+        key = name_key(mention.text)
+        if key in surnames or any(_person_match([key], [known]) > 0 for known in surnames):
+            mention.label = "PERSON"
+    return mentions
+
+
+def _missed_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Occurrences of known person names and surnames that the model did not tag."""
+    covered = [(m.start, m.end) for m in mentions]
+    forms: set[str] = set()
+    for mention in mentions:
+        if mention.label == "PERSON":
+            forms.add(mention.text)
+            if len(mention.text.split()) > 1:
+                forms.add(mention.text.split()[-1])
+    found: list[Mention] = []
+    surnames = {name_key(f) for f in forms if len(f.split()) == 1}
+    for match in _CAPITALISED.finditer(text):  # other spellings of a known surname: Hoytfeldt for Heitfeldt
+        span = (match.start(), match.end())
+        key = name_key(match.group())
+        if key in surnames or any(s < span[1] and span[0] < e for s, e in covered):
+            continue
+        if any(_person_match([key], [known]) > 0 for known in surnames):
+            covered.append(span)
+            found.append(Mention(span[0], span[1], match.group(), "PERSON"))
+    for form in sorted(forms, key=len, reverse=True):
+        if len(form) < 3:
+            continue
+        for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+            span = (match.start(), match.end())
+            if any(s < span[1] and span[0] < e for s, e in covered):
+                continue
+            covered.append(span)
+            found.append(Mention(span[0], span[1], form, "PERSON"))
+    return found
+
+
+def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
+    kept: list[Mention] = []
+    for mention in mentions:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _person_group(mention: Mention, groups: list[EntityGroup]) -> EntityGroup | None:
+    """The group of a longer or equal name this mention can stand for (surname, close spelling)."""
+    words = name_key(mention.text).split()
+    best, best_score = None, 0.0
+    for group in groups:
+        if group.label != "PERSON":
+            continue
+        for other in group.mentions:
+            score = _person_match(words, name_key(other.text).split())
+            if score > best_score:
+                best, best_score = group, score
+    return best if best_score > 0 else None
+
+
+def _person_match(words: list[str], other: list[str]) -> float:
+    """How well a name matches another of at least its length: exact surname, fuzzy surname
+    (transliterations: Heitfeldt/Huitfeldt), first names compatible (initials, spelling)."""
+    if not words or not other or len(words) > len(other):
+        return 0.0
+    surname, other_surname = words[-1], other[-1]
+    if surname != other_surname:
+        similar = fuzz.ratio(surname, other_surname)
+        if len(surname) < 5 or surname[0] != other_surname[0] or similar < SURNAME_SIMILARITY:
+            return 0.0
+    if len(words) == 1:
+        return 1.0 if surname == other_surname else 0.8
+    first, other_first = words[0], other[0]
+    if first == other_first or (len(first) == 1 and other_first.startswith(first)):
+        return 2.0
+    return 1.5 if fuzz.ratio(first, other_first) >= FIRST_NAME_SIMILARITY else 0.0
+
+
+SURNAME_SIMILARITY = 75
+FIRST_NAME_SIMILARITY = 70
+
+
+def _merge_acronyms(groups: list[EntityGroup]) -> list[EntityGroup]:
+    """Fold an acronym group (OSCE) into the group of its expansion
+    (Organization for Security and Co-operation in Europe) when the initials spell it."""
+    acronyms = [g for g in groups if any(_is_acronym(m.text) for m in g.mentions)]
+    for short in acronyms:
+        first = next(m for m in short.mentions if _is_acronym(m.text))
+        letters = first.text.replace(".", "").lower()
+        for long in groups:
+            if long is short or long.label == "PERSON" or not long.mentions:
+                continue
+            if any(_expands(m, letters, short.mentions) for m in long.mentions):
+                long.mentions.extend(short.mentions)
+                short.mentions = []
+                break
+    return [g for g in groups if g.mentions]
+
+
+def _expands(long: Mention, letters: str, short: list[Mention]) -> bool:
+    """The long form spells the acronym, or is followed by it in parentheses ("… in Europe (OSCE)")."""
+    initials = _initials(long.text)
+    if initials == letters:
+        return True
+    if len(initials) >= 3 and letters.startswith(initials) and len(letters) - len(initials) <= 1:
+        return True  # the model cut the name short: "Organization for Security and Cooperation" (in Europe)
+    return any(0 < m.start - long.end <= 20 and len(initials) >= 2 and letters[0] == initials[0] for m in short)
+
+
+def _is_acronym(text: str) -> bool:
+    bare = text.replace(".", "")
+    return 2 <= len(bare) <= 8 and bare.isupper() and bare.isalpha()
+
+
+def _initials(text: str) -> str:
+    words = re.findall(r"[\w]+", text.replace("-", " "))
+    return "".join(w[0] for w in words if w.lower() not in ACRONYM_STOP).lower()
+
+
+def _canonical(group: EntityGroup) -> str:
+    """The fullest frequent form: for people the longest name, else the most common non-acronym."""
+    counts = Counter(m.text for m in group.mentions)
+    if group.label == "PERSON":
+        return max(counts, key=lambda n: (len(n.split()), counts[n], len(n)))
+    spelled = [n for n in counts if not _is_acronym(n)] or list(counts)
+    return max(spelled, key=lambda n: (counts[n], len(n)))
+
+
+def index_by_group(groups: list[EntityGroup]) -> dict[int, int]:
+    """Mention start offset -> group index, for quick lookup by position."""
+    index: dict[int, int] = defaultdict(int)
+    for i, group in enumerate(groups):
+        for mention in group.mentions:
+            index[mention.start] = i
+    return dict(index)

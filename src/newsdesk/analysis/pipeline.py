@@ -1,0 +1,135 @@
+"""Run the analysis components over articles: models loaded once, texts parsed in batches.
+
+`Analyzer` loads each language's spaCy pipeline once, runs texts through
+`nlp.pipe` in batches (order kept), and hands every parsed document to the
+components. A component that fails on one article adds a warning to that
+article instead of stopping the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from spacy.tokens import Doc
+
+from ..model import Analysis, Article, Entity
+from .dates import find_dates
+from .entities import entity_id, find_mentions, group_mentions
+from .language import detect_language
+from .models import load_pipeline
+from .quantities import find_quantities
+from .quotes import find_quotes
+
+__all__ = ["AnalyzeSettings", "Analyzer", "EntityRegistry", "analyze"]
+
+LOGGER = logging.getLogger(__name__)
+MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts are cut, with a warning
+
+
+@dataclass(slots=True)
+class AnalyzeSettings:
+    """Options for analysis, shared by the Python API and the CLI."""
+
+    batch_size: int = 32
+    max_chars: int = MAX_CHARS
+
+
+class EntityRegistry:
+    """The entities of a run: one id per (kind, name), with every variant and article seen."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, Entity] = {}
+
+    def add(self, label: str, name: str, variants: Iterable[str], article: str) -> str:
+        eid = entity_id(label, name)
+        entity = self.entities.get(eid)
+        if entity is None:
+            entity = self.entities[eid] = Entity(eid, name, label)
+        for variant in variants:
+            if variant not in entity.variants:
+                entity.variants.append(variant)
+        if article not in entity.articles:
+            entity.articles.append(article)
+        return eid
+
+
+@dataclass(slots=True)
+class Analyzer:
+    """Runs the analysis components over articles; models are loaded on first use per language."""
+
+    settings: AnalyzeSettings = field(default_factory=AnalyzeSettings)
+    registry: EntityRegistry = field(default_factory=EntityRegistry)
+
+    def models(self) -> dict[str, str]:
+        """Importable package of each loaded pipeline, by role, for the `models` key of the output."""
+        return {
+            "ner": load_pipeline("en").package,
+            **{f"ner_{lang}": load_pipeline(lang).package for lang in ("fr", "es")},
+        }
+
+    def analyze(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        """Analyses in input order; consecutive articles of one language share a batch."""
+        for language, group in groupby(articles, key=_language_of):
+            batch = list(group)
+            pipeline = load_pipeline(language)
+            texts = [self._text(article) for article in batch]
+            docs = pipeline.nlp.pipe((t for t, _ in texts), batch_size=self.settings.batch_size)
+            for article, (_, warning), doc in zip(batch, texts, docs, strict=True):
+                result = self._components(article, doc, language)
+                if warning:
+                    result.warnings.insert(0, warning)
+                yield result
+
+    def _text(self, article: Article) -> tuple[str, str | None]:
+        if len(article.text) <= self.settings.max_chars:
+            return article.text, None
+        warning = f"text is {len(article.text):,} characters; only the first {self.settings.max_chars:,} analysed"
+        LOGGER.warning("%s: %s", article.id, warning)
+        return article.text[: self.settings.max_chars], warning
+
+    def _components(self, article: Article, doc: Doc, language: str | None) -> Analysis:
+        result = Analysis(article=article.id, text=article.text, language=language)
+        if not doc.text.strip():
+            result.warnings.append("empty text: nothing to analyse")
+            return result
+        try:
+            mentions = find_mentions(doc)
+            for group in group_mentions(mentions):
+                eid = self.registry.add(group.label, group.name, group.variants, article.id)
+                for mention in group.mentions:
+                    mention.entity = eid
+            result.mentions = mentions
+        except Exception as exc:
+            result.warnings.append(_failure("entities", article, exc))
+        for name, run in (
+            ("quotes", lambda: find_quotes(doc, result.mentions, language)),
+            ("quantities", lambda: find_quantities(doc, language)),
+            ("dates", lambda: find_dates(doc, article.published, language)),
+        ):
+            try:
+                setattr(result, name, run())
+            except Exception as exc:
+                result.warnings.append(_failure(name, article, exc))
+        return result
+
+
+def analyze(articles: Iterable[Article], **options: object) -> tuple[list[Analysis], EntityRegistry]:
+    """Analyse articles with a fresh analyzer; returns the analyses and the run's entities."""
+    analyzer = Analyzer(AnalyzeSettings(**options))  # type: ignore[arg-type]
+    return list(analyzer.analyze(articles)), analyzer.registry
+
+
+def _language_of(article: Article) -> str | None:
+    if article.language:
+        return article.language
+    article.language = detect_language(article.text)
+    return article.language
+
+
+def _failure(component: str, article: Article, exc: Exception) -> str:
+    LOGGER.warning("%s: %s failed (%s: %s)", article.id, component, type(exc).__name__, exc)
+    LOGGER.debug("traceback", exc_info=True)
+    return f"{component} skipped: {type(exc).__name__}: {exc}"
