@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from newsdesk.extraction import ExtractSettings, iter_extract
@@ -39,3 +40,49 @@ def test_seed_junk_removed_and_content_kept(shared_data: Path) -> None:
             if line.strip() and i not in junk and i != title_index:
                 assert " ".join(line.split()) in body, f"{seed_id} line {i} lost"
         assert article.language == "en"
+
+
+def test_seed_quotes_of_named_people_carry_their_entity(shared_data: Path) -> None:
+    from newsdesk.analysis import Analyzer
+
+    gold = json.loads((Path(__file__).parent / "gold" / "seed_quotes.json").read_text(encoding="utf-8"))
+    articles = [
+        a
+        for a in iter_extract(iter_documents([shared_data / "seeds"]), ExtractSettings(jobs=1))
+        if isinstance(a, Article)
+    ]
+    analyzer = Analyzer()
+    analyses = {a.article: a for a in analyzer.analyze(articles)}
+    entities = analyzer.registry.entities
+    for seed_id, expected in gold.items():
+        if seed_id.startswith("_"):
+            continue
+        for snippet, surname in expected:
+            quote = next((q for q in analyses[seed_id].quotes if snippet in q.text), None)
+            assert quote is not None, f"{seed_id}: no quote found for {snippet!r}"
+            assert quote.entity in entities, f"{seed_id}: {snippet!r} has no speaker entity"
+            variants = entities[quote.entity].variants
+            assert any(surname in v.split() for v in variants), f"{seed_id}: {snippet!r} -> {variants}"
+
+
+def test_seed_names_spelled_differently_are_one_entity_within_an_article(shared_data: Path) -> None:
+    from newsdesk.analysis import Analyzer
+
+    text = (shared_data / "seeds" / "002_b3dce5b5bb70e21c.txt").read_text(encoding="utf-8")
+    [article] = [a for a in iter_extract([_raw(text)]) if isinstance(a, Article)]
+    [analysis] = list(Analyzer().analyze([article]))
+    ids = {
+        m.entity
+        for m in analysis.mentions
+        if m.text in ("Huitfeldt", "Heitfeldt", "Hoytfeldt", "Aniken Heitfeldt", "Anneken Heitfeldt")
+    }
+    assert len(ids) == 1
+    blinken = {m.entity for m in analysis.mentions if "Blinken" in m.text}
+    assert len(blinken) == 1
+    assert blinken != ids
+
+
+def _raw(text: str):
+    from newsdesk.model import RawDocument
+
+    return RawDocument(id="seed", source="seed.txt", kind="text", content=text, title_in_text=True)

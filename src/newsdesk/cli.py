@@ -157,12 +157,61 @@ def extract(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @_input_options
+@click.option("--out", "-o", metavar="FILE", help="Write the JSON here instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl"]),
+    default="json",
+    show_default=True,
+    help="json: one object {articles, entities, models}; jsonl: one article per line, then the entities.",
+)
+def analyze(inputs: tuple[str, ...], out: str | None, fmt: str, **options: Any) -> None:
+    """Entities, quotes with speakers, quantities and dates of each article, as character spans.
+
+    Every `entity` id refers to the top-level `entities` list, shared by all
+    articles of the run; quotes carry their speaker's entity id (or are marked
+    unnamed), quantities a normalised value and unit, dates an ISO value
+    resolved against the article's publication date (null when unresolvable).
+
+    \b
+    Examples:
+      newsdesk analyze corpus/ --out analysis.json
+      newsdesk analyze articles.jsonl --format jsonl | jq .quotes
+    """
+    from .analysis import Analyzer
+
+    analyzer = Analyzer()
+    failures, done = _Failures(), 0
+    stream = _open_out(out)
+    try:
+        if fmt == "json":
+            stream.write('{"articles": [\n')
+        for analysis in analyzer.analyze(_iter_articles(inputs, failures, **options)):
+            record = _dump(analysis.to_json())
+            stream.write((",\n" if done and fmt == "json" else "") + record + ("\n" if fmt == "jsonl" else ""))
+            done += 1
+        entities = [e.to_json() for e in analyzer.registry.entities.values()]
+        if fmt == "json":
+            stream.write(f'\n], "entities": {_dump(entities)}, "models": {_dump(analyzer.models())}}}\n')
+        else:
+            stream.write(_dump({"entities": entities, "models": analyzer.models()}) + "\n")
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    _finish(failures, done)
+
+
+@cli.command(context_settings=CONTEXT)
+@_input_options
 @_db_option
-def ingest(inputs: tuple[str, ...], db: str, **options: Any) -> None:
+@click.option("--no-analyze", is_flag=True, help="Store articles only; skip entities, quotes, quantities, dates.")
+def ingest(inputs: tuple[str, ...], db: str, no_analyze: bool, **options: Any) -> None:
     """Extract articles and store them; re-ingesting the same article is a no-op.
 
-    A changed article (same id, different content) is updated in place. Prints
-    a JSON summary: how many were added, updated, unchanged and failed.
+    A changed article (same id, different content) is updated in place, and
+    its annotations (entities, quotes, quantities, dates) are redone. Prints a
+    JSON summary: how many were added, updated, unchanged, analysed and failed.
 
     \b
     Examples:

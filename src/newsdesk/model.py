@@ -135,6 +135,15 @@ class Entity:
     variants: list[str] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "label": self.label,
+            "variants": list(self.variants),
+            "articles": list(self.articles),
+        }
+
 
 @dataclass(slots=True)
 class Quote:
@@ -187,3 +196,43 @@ class Analysis:
     quantities: list[Quantity] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `analyze` contract record for one article (plus language and warnings)."""
+        return {
+            "id": self.article,
+            "language": self.language,
+            "text": self.text,
+            "entities": [
+                {"text": m.text, "start": m.start, "end": m.end, "label": m.label, "entity": m.entity}
+                for m in self.mentions
+            ],
+            "quotes": [
+                {
+                    "text": q.text,
+                    "start": q.start,
+                    "end": q.end,
+                    "direct": q.direct,
+                    "speaker": {"text": q.speaker, "entity": q.entity, "start": q.speaker_start, "end": q.speaker_end},
+                    "cue": q.cue,
+                    "unnamed": q.unnamed,
+                }
+                for q in self.quotes
+            ],
+            "quantities": [
+                {
+                    "text": q.text,
+                    "start": q.start,
+                    "end": q.end,
+                    "value": q.value,
+                    "unit": q.unit,
+                    "approximate": q.approximate,
+                }
+                for q in self.quantities
+            ],
+            "dates": [
+                {"text": d.text, "start": d.start, "end": d.end, "value": d.value, "granularity": d.granularity}
+                for d in self.dates
+            ],
+            "warnings": list(self.warnings),
+        }

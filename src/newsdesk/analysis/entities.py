@@ -140,6 +140,8 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> Mention | None:
         tokens = tokens[:-1]
     if not tokens:
         return None
+    if len(tokens) == 1 and tokens[0].pos_ in ("NOUN", "VERB", "ADJ") and tokens[0].is_sent_start:
+        return None  # "Cranes stand idle …": a capitalised common noun at the start of a sentence
     s, e = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     text = _POSSESSIVE.sub("", doc.text[s:e]).rstrip(_EDGE_PUNCT)
     text = text.lstrip(_EDGE_PUNCT)

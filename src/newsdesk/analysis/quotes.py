@@ -46,6 +46,7 @@ DOCUMENT_NOUNS = frozenset(
     "declaration analysis estimate estimates figures data study survey resumen comunicado informe "
     "documento carta nota borrador rapport communiqué lettre déclaration étude".split()
 )
+CREDIT_VERBS = frozenset({"report", "write"})
 _DETERMINERS = frozenset("the this that le la les el los las l' his her their its son sa ses leur su sus".split())
 _NAME_PARTICLES = frozenset("el al de da di du van von der den la le bin ibn abu - m. mme mr. mrs. ms. dr.".split())
 
@@ -169,6 +170,14 @@ def _cue_around(ctx: _Context, start: int, end: int) -> tuple[str | None, Token 
     last_sentence, first_sentence = doc[span.end - 1].sent, doc[span.start].sent
     after = [t for t in doc[span.end : last_sentence.end] if t.idx >= end]
     for token in [t for t in after if not t.is_punct][:AFTER_WINDOW]:
+        if (
+            _is_cue(ctx, token)
+            and token.lemma_.lower() in CREDIT_VERBS
+            and (
+                _subject(token) is None or _subject(token).i > token.i  # type: ignore[union-attr]
+            )
+        ):
+            break  # "…,” reports Jane Roe.": the journalist's credit, not the speaker
         if _is_cue(ctx, token):
             subject = _valid_subject(_subject(token), start, end)
             subject = subject or _valid_subject(_inverted_subject(token), start, end)
@@ -186,9 +195,16 @@ def _cue_around(ctx: _Context, start: int, end: int) -> tuple[str | None, Token 
                 return token.lemma_.lower(), _valid_subject(_subject(token), start, end), False
     for token in reversed(before):  # "Stoltenberg opted for “…”", "But he was cautious: “…”"
         subject = _subject(token) if token.pos_ in ("VERB", "AUX") else None
-        if subject is not None and subject.idx < start:
+        if subject is not None and subject.idx < start and _person_like(ctx, subject):
             return None, _valid_subject(subject, start, end), False
     return None, None, False
+
+
+def _person_like(ctx: _Context, token: Token) -> bool:
+    """A subject that can be a speaker without a reporting verb: a person's name, he/she, a role."""
+    if token.lower_ in PRONOUNS or token.lemma_.lower() in ROLE_NOUNS:
+        return True
+    return any(m.label == "PERSON" and m.start <= token.idx < m.end for m in ctx.mentions)
 
 
 def _followed_by_colon(token: Token, span: Span) -> bool:
@@ -203,7 +219,9 @@ def _inverted_subject(verb: Token) -> Token | None:
             break  # "demanded by Russia" names an agent, not a speaker
         if token.is_punct:
             continue  # the hyphen of "el-Hachimi"
-        if token.lower_.rstrip(".") in TITLES or token.lower_ in TITLES or token.lower_ in _NAME_PARTICLES:
+        before_name = token.i + 1 < len(token.doc) and token.doc[token.i + 1].pos_ == "PROPN"
+        is_title = token.lower_.rstrip(".") in TITLES or token.lower_ in TITLES
+        if (is_title and before_name) or token.lower_ in _NAME_PARTICLES:
             continue  # "a déclaré M. Volkonski", "M. el-Hachimi"
         if token.pos_ in ("PROPN", "NOUN", "PRON") and token.dep_ not in ("compound", "amod", "poss", "det"):
             return token
@@ -335,7 +353,7 @@ def _clausal(ctx: _Context, verb: Token) -> _Candidate | None:
             tokens.extend(tail)
     while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct or tokens[0].lower_ in ("that", "que")):
         tokens = tokens[1:]
-    while tokens and tokens[-1].is_punct and tokens[-1].text not in ("”", '"', "»"):
+    while tokens and (tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in ("”", '"', "»"))):
         tokens = tokens[:-1]
     if len(tokens) < MIN_REPORTED_WORDS:
         return None
@@ -364,7 +382,10 @@ def _according_candidate(sentence: Span, i: int, n: int) -> _Candidate | None:
     skip = {t.i for t in cue} | {t.i for t in source}
     if sentence.doc.has_annotation("DEP"):
         skip |= {t.i for c in cue for t in c.subtree}
-    tokens = [t for t in sentence if t.i not in skip]
+    tokens = [t for t in sentence if t.i not in skip and not t.is_space]
+    lead = [t for t in tokens if t.i < cue[0].i]
+    if len(lead) <= 2 and all(t.is_punct or t.pos_ in ("ADV", "CCONJ") for t in lead):
+        tokens = [t for t in tokens if t.i > cue[0].i]  # "However, according to X, …"
     while tokens and tokens[0].is_punct:
         tokens = tokens[1:]
     while tokens and tokens[-1].is_punct and tokens[-1].text not in ("”", '"'):
@@ -503,6 +524,9 @@ def _resolve(ctx: _Context, head: Token, np: Span | None = None) -> _Speaker:
         if named:
             best = named[-1]
             return _Speaker(best.text, best.entity, False, best.start, best.end)
+    named_after = _apposed_name(ctx, np)
+    if named_after is not None:  # "the allied secretary general, Jens Stoltenberg, …"
+        return _Speaker(named_after.text, named_after.entity, False, named_after.start, named_after.end)
     if head.lower_ in PRONOUNS:
         focus = _unnamed_in_focus(ctx, head.idx)
         if focus is not None:  # "a member of the delegation said … He added …": still that source
@@ -524,6 +548,17 @@ def _resolve(ctx: _Context, head: Token, np: Span | None = None) -> _Speaker:
     return _Speaker()
 
 
+def _apposed_name(ctx: _Context, np: Span) -> Mention | None:
+    """A person named right after a role phrase, set off by a comma."""
+    if np.root.pos_ == "PRON":
+        return None
+    for mention in ctx.mentions:
+        near = mention.label == "PERSON" and np.end_char <= mention.start <= np.end_char + 3
+        if near and ctx.doc.text[np.end_char : mention.start].strip() == ",":
+            return mention
+    return None
+
+
 def _names_head(np: Span, mention: Mention, head: Token) -> bool:
     """The person is the phrase's head or in apposition to it ("the secretary general, Jens Stoltenberg"),
     not someone further down ("the adjectives used by Stoltenberg")."""
@@ -534,7 +569,7 @@ def _names_head(np: Span, mention: Mention, head: Token) -> bool:
     for _ in range(4):
         if node.i == head.i:
             return True
-        if node.dep_ not in ("appos", "compound", "flat", "nmod", "npadvmod") or node.head.i == node.i:
+        if node.dep_.split(":")[0] not in ("appos", "compound", "flat", "nmod", "npadvmod") or node.head.i == node.i:
             return False
         node = node.head
     return False

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, func, insert, select, update
+from sqlalchemy import create_engine, delete, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
-from ..model import Article
-from .schema import SCHEMA_VERSION, annotations, articles, info, metadata
+from ..model import Analysis, Article, DateRef, Entity, Mention, Quantity, Quote
+from .schema import SCHEMA_VERSION, annotations, article_entities, articles, entities, info, metadata
 
 __all__ = ["IngestReport", "Store"]
 
@@ -36,9 +36,15 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    analyzed: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged)}
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "analyzed": len(self.analyzed),
+        }
 
 
 class Store:
@@ -152,6 +158,97 @@ class Store:
                 f"could not write to {self.url}: {_reason(exc)} (nothing from this batch was stored)"
             ) from None
 
+    def needs_analysis(self, article_ids: list[str], version: str) -> set[str]:
+        """Ids among these whose stored annotations are missing or from other text or code."""
+        if not article_ids:
+            return set()
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(articles.c.id, articles.c.content_hash, articles.c.analyzed_hash).where(
+                    articles.c.id.in_(article_ids)
+                )
+            )
+            return {row.id for row in rows if row.analyzed_hash != f"{row.content_hash}:{version}"}
+
+    def save_analyses(self, analyses: list[Analysis], known: dict[str, Entity], version: str) -> None:
+        """Replace the annotations of these articles and merge their entities, in one transaction."""
+        used = {m.entity for a in analyses for m in a.mentions if m.entity} | {
+            q.entity for a in analyses for q in a.quotes if q.entity
+        }
+        try:
+            with self.engine.begin() as conn:
+                self._upsert_entities(conn, [known[e] for e in used if e in known])
+                for analysis in analyses:
+                    conn.execute(delete(annotations).where(annotations.c.article == analysis.article))
+                    conn.execute(delete(article_entities).where(article_entities.c.article == analysis.article))
+                    rows = _annotation_rows(analysis)
+                    if rows:
+                        conn.execute(insert(annotations), rows)
+                    counts: dict[str, int] = {}
+                    for mention in analysis.mentions:
+                        if mention.entity:
+                            counts[mention.entity] = counts.get(mention.entity, 0) + 1
+                    if counts:
+                        conn.execute(
+                            insert(article_entities),
+                            [{"article": analysis.article, "entity": e, "mentions": n} for e, n in counts.items()],
+                        )
+                    current = conn.execute(
+                        select(articles.c.content_hash).where(articles.c.id == analysis.article)
+                    ).scalar()
+                    conn.execute(
+                        update(articles)
+                        .where(articles.c.id == analysis.article)
+                        .values(analyzed_hash=f"{current}:{version}")
+                    )
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not write annotations to {self.url}: {_reason(exc)}") from None
+
+    def get_analysis(self, article_id: str) -> Analysis | None:
+        """The stored annotations of one article, as an Analysis record."""
+        article = self.get(article_id)
+        if article is None:
+            return None
+        result = Analysis(article=article.id, text=article.text, language=article.language)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(annotations).where(annotations.c.article == article_id).order_by(annotations.c.start)
+            ).mappings()
+            for row in rows:
+                _add_annotation(result, row)
+        return result
+
+    def iter_entities(self) -> Iterator[Entity]:
+        """Every stored entity with its variants and the articles it appears in."""
+        with self.engine.connect() as conn:
+            links: dict[str, list[str]] = {}
+            for row in conn.execute(select(article_entities.c.entity, article_entities.c.article)):
+                links.setdefault(row.entity, []).append(row.article)
+            for row in conn.execute(select(entities).order_by(entities.c.name)).mappings():
+                yield Entity(
+                    row["id"], row["name"], row["label"], list(row["variants"]), sorted(links.get(row["id"], []))
+                )
+
+    def _upsert_entities(self, conn: Any, items: list[Entity]) -> None:
+        if not items:
+            return
+        stored = {
+            row.id: list(row.variants)
+            for row in conn.execute(
+                select(entities.c.id, entities.c.variants).where(entities.c.id.in_([e.id for e in items]))
+            )
+        }
+        for entity in items:
+            if entity.id in stored:
+                variants = stored[entity.id] + [v for v in entity.variants if v not in stored[entity.id]]
+                conn.execute(update(entities).where(entities.c.id == entity.id).values(variants=variants))
+            else:
+                conn.execute(
+                    insert(entities).values(
+                        id=entity.id, name=entity.name, label=entity.label, variants=list(entity.variants), data={}
+                    )
+                )
+
     def _check_version(self) -> None:
         with self.engine.begin() as conn:
             found = conn.execute(select(info.c.value).where(info.c.key == "schema_version")).scalar()
@@ -161,6 +258,9 @@ class Store:
                 raise StoreError(
                     f"database schema version {found} is newer than this newsdesk ({SCHEMA_VERSION}); upgrade newsdesk"
                 )
+            elif int(found) < SCHEMA_VERSION:
+                _migrate(conn, int(found))
+                conn.execute(update(info).where(info.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
 
 
 def _url(location: str | Path) -> str:
@@ -229,3 +329,102 @@ def _article(row: Any) -> Article:
 def _reason(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
     return str(orig or exc).split("\n")[0]
+
+
+def _migrate(conn: Any, found: int) -> None:
+    """Bring an older database up to this schema (columns added since; tables are created as needed)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("articles")}
+    if found < 2 and "analyzed_hash" not in columns:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN analyzed_hash VARCHAR(64)"))
+
+
+def _annotation_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    base = {"article": analysis.article}
+    for m in analysis.mentions:
+        rows.append(
+            {
+                **base,
+                "layer": "entity",
+                "start": m.start,
+                "end": m.end,
+                "label": m.label,
+                "text": m.text,
+                "entity": m.entity,
+                "data": {},
+            }
+        )
+    for q in analysis.quotes:
+        rows.append(
+            {
+                **base,
+                "layer": "quote",
+                "start": q.start,
+                "end": q.end,
+                "label": "direct" if q.direct else "reported",
+                "text": q.text,
+                "entity": q.entity,
+                "data": {
+                    "speaker": q.speaker,
+                    "cue": q.cue,
+                    "unnamed": q.unnamed,
+                    "speaker_start": q.speaker_start,
+                    "speaker_end": q.speaker_end,
+                },
+            }
+        )
+    for n in analysis.quantities:
+        rows.append(
+            {
+                **base,
+                "layer": "quantity",
+                "start": n.start,
+                "end": n.end,
+                "label": n.unit,
+                "text": n.text,
+                "entity": None,
+                "data": {"value": n.value, "unit": n.unit, "approximate": n.approximate},
+            }
+        )
+    for d in analysis.dates:
+        rows.append(
+            {
+                **base,
+                "layer": "date",
+                "start": d.start,
+                "end": d.end,
+                "label": d.granularity,
+                "text": d.text,
+                "entity": None,
+                "data": {"value": d.value, "granularity": d.granularity},
+            }
+        )
+    return rows
+
+
+def _add_annotation(result: Analysis, row: Any) -> None:
+    data = dict(row["data"] or {})
+    start, end, text_ = row["start"], row["end"], row["text"] or ""
+    if row["layer"] == "entity":
+        result.mentions.append(Mention(start, end, text_, row["label"] or "", row["entity"]))
+    elif row["layer"] == "quote":
+        result.quotes.append(
+            Quote(
+                start,
+                end,
+                text_,
+                row["label"] == "direct",
+                data.get("speaker"),
+                row["entity"],
+                data.get("cue"),
+                bool(data.get("unnamed")),
+                data.get("speaker_start"),
+                data.get("speaker_end"),
+            )
+        )
+    elif row["layer"] == "quantity":
+        result.quantities.append(
+            Quantity(start, end, text_, data.get("value"), data.get("unit"), data.get("approximate"))
+        )
+    elif row["layer"] == "date":
+        result.dates.append(DateRef(start, end, text_, data.get("value"), data.get("granularity")))

@@ -32,7 +32,7 @@ __all__ = [
     "story_articles",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 metadata = MetaData()
 
 info = Table(
@@ -61,6 +61,7 @@ articles = Table(
     Column("raw_hash", String(64), nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    Column("analyzed_hash", String(64)),  # content_hash + analysis version when annotations were made
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
