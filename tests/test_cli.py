@@ -44,12 +44,13 @@ def test_extract_reads_stdin_and_writes_out_file(runner: CliRunner, tmp_path: Pa
 
 def test_ingest_list_show(runner: CliRunner, tmp_path: Path, demo_corpus: Path) -> None:
     db = str(tmp_path / "news.db")
-    result = runner.invoke(cli, ["ingest", str(demo_corpus), "--db", db])
+    result = runner.invoke(cli, ["ingest", str(demo_corpus), "--db", db])  # analyses too
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) | {"db": db} == {
         "added": 12,
         "updated": 0,
         "unchanged": 0,
+        "analyzed": 12,
         "failed": 0,
         "articles_in_db": 12,
         "db": db,

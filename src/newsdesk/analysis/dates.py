@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
+from newsdesk.analysis.sentences import text_of
 from newsdesk.model import DateRef
 
 __all__ = ["FUTURE_WINDOW_DAYS", "find_date_spans", "find_dates"]
@@ -196,7 +197,7 @@ def find_dates(doc: Doc, published: str | None, language: str | None = None) -> 
     try:
         for found in _candidates(doc, lang):
             refs.append(_resolve_safely(doc, found, lang, pub))
-        _anchor_clocks(refs, doc.text)
+        _anchor_clocks(refs, text_of(doc))
     except Exception:  # never let one odd article stop the pipeline
         LOGGER.exception("date search failed part-way; keeping %d dates", len(refs))
     return refs
@@ -292,7 +293,7 @@ def _patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def _candidates(doc: Doc, lang: str) -> list[_Found]:
     """Date expressions in text order: parser entities where the pipeline has them, patterns elsewhere."""
-    text = doc.text
+    text = text_of(doc)
     if not text.strip():
         return []
     found = _search(text, lang, doc, strict=True)
@@ -367,7 +368,7 @@ def _from_entities(doc: Doc, lang: str) -> list[_Found]:
     """Date expressions from DATE/TIME entities: one per anchor inside, or the whole entity when unresolvable."""
     found: list[_Found] = []
     for start, end in _merged_entities(doc):
-        lead = re.search(r"\b(?:this|next|last|coming)\s+$", doc.text[max(0, start - 10) : start], re.I)
+        lead = re.search(r"\b(?:this|next|last|coming)\s+$", text_of(doc)[max(0, start - 10) : start], re.I)
         start = start - len(lead.group()) if lead else start
         found.extend(_anchors_in(doc, lang, start, end))
     return found
@@ -379,7 +380,7 @@ def _merged_entities(doc: Doc) -> list[tuple[int, int]]:
     for ent in doc.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
-        if ranges and doc.text[ranges[-1][1] : ent.start_char] == " ":
+        if ranges and text_of(doc)[ranges[-1][1] : ent.start_char] == " ":
             ranges[-1] = (ranges[-1][0], ent.end_char)
         else:
             ranges.append((ent.start_char, ent.end_char))
@@ -388,7 +389,7 @@ def _merged_entities(doc: Doc) -> list[tuple[int, int]]:
 
 def _anchors_in(doc: Doc, lang: str, start: int, end: int) -> list[_Found]:
     """Resolve one entity range: its anchors, or a single unresolved record, or nothing for a duration."""
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     anchors = _search(text, lang, None, strict=False, offset=start)
     clocks = [a for a in anchors if a.kind == "clock"]
     others = [a for a in anchors if a.kind != "clock"]
@@ -398,7 +399,7 @@ def _anchors_in(doc: Doc, lang: str, start: int, end: int) -> list[_Found]:
         return [_Found(start, end, others[0].kind, others[0].anchor, clocks[0].anchor if clocks else None)]
     if clocks:
         return [_Found(start, end, "clock", clocks[0].anchor)]
-    after = doc.text[end : end + 6]
+    after = text_of(doc)[end : end + 6]
     if _is_duration(text) or after.startswith(("-long", "-old")):
         return []
     if _DECADE.search(text) or (_ANAPHORA.search(text) and _TIME_WORD.search(text)):
@@ -422,7 +423,7 @@ def _has_month(text: str, lang: str) -> bool:
 
 def _resolve_safely(doc: Doc, found: _Found, lang: str, pub: date | None) -> DateRef:
     """One DateRef, or a record with no value if resolution trips over something unexpected."""
-    text = doc.text[found.start : found.end]
+    text = text_of(doc)[found.start : found.end]
     try:
         value, granularity = _resolve(doc, found, lang, pub)
     except Exception:

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from ..model import Mention
 from .cues import SOURCE_NOUNS
 from .models import LABEL_MAP
+from .sentences import text_of
 
 __all__ = ["ENTITY_LABELS", "EntityGroup", "entity_id", "find_mentions", "group_mentions", "name_key"]
 
@@ -87,11 +88,11 @@ def find_mentions(doc: Doc) -> list[Mention]:
         if label not in ENTITY_LABELS:
             continue
         mention = _trim(doc, ent.start, ent.end, label)
-        if mention is not None and not _is_role_part(doc.text, mention):
+        if mention is not None and not _is_role_part(text_of(doc), mention):
             mentions.append(mention)
     mentions = _split_place_prefix(mentions)
     mentions = _relabel_surnames(mentions)
-    mentions.extend(_missed_names(doc.text, mentions))
+    mentions.extend(_missed_names(text_of(doc), mentions))
     mentions.sort(key=lambda m: (m.start, -m.end))
     return _drop_overlaps(mentions)
 
@@ -143,9 +144,9 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> Mention | None:
     if len(tokens) == 1 and tokens[0].pos_ in ("NOUN", "VERB", "ADJ") and tokens[0].is_sent_start:
         return None  # "Cranes stand idle …": a capitalised common noun at the start of a sentence
     s, e = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = _POSSESSIVE.sub("", doc.text[s:e]).rstrip(_EDGE_PUNCT)
+    text = _POSSESSIVE.sub("", text_of(doc)[s:e]).rstrip(_EDGE_PUNCT)
     text = text.lstrip(_EDGE_PUNCT)
-    s = doc.text.find(text, s) if text else s
+    s = text_of(doc).find(text, s) if text else s
     e = s + len(text)
     if not _is_name(text, label):
         return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.analysis.dates import find_date_spans
+from newsdesk.analysis.sentences import text_of
 from newsdesk.model import Quantity
 
 __all__ = ["APPROXIMATORS", "find_quantities"]
@@ -287,7 +288,7 @@ def _quantity(doc: Doc, run: _Run, lang: str, skip: list[tuple[int, int]]) -> Qu
     approximate, approx_start = _approximation(doc, run, start_char)
     start_char = approx_start if approx_start is not None else start_char
     end_char = doc[end - 1].idx + len(doc[end - 1].text)
-    return Quantity(start_char, end_char, doc.text[start_char:end_char], value, unit, approximate)
+    return Quantity(start_char, end_char, text_of(doc)[start_char:end_char], value, unit, approximate)
 
 
 def _is_skipped(doc: Doc, run: _Run, skip: list[tuple[int, int]]) -> bool:
@@ -307,13 +308,16 @@ def _is_skipped(doc: Doc, run: _Run, skip: list[tuple[int, int]]) -> bool:
 
 def _is_age(doc: Doc, start: int, end: int) -> bool:
     """'82-year-old', '82 years old', 'aged 82', 'âgé de 82 ans'."""
-    return bool(_AGE_AFTER.match(doc.text[end : end + 20]) or _AGE_BEFORE.search(doc.text[max(0, start - 20) : start]))
+    return bool(
+        _AGE_AFTER.match(text_of(doc)[end : end + 20]) or _AGE_BEFORE.search(text_of(doc)[max(0, start - 20) : start])
+    )
 
 
 def _is_list_number(doc: Doc, run: _Run, start: int) -> bool:
     """'1)' or '2.' opening a line: article list numbering."""
-    line_start = doc.text.rfind("\n", 0, start) + 1
-    opens_line = doc.text[line_start:start].strip() in ("", "(")
+    before = text_of(doc)[max(0, start - 4) : start]
+    lines = before.split("\n")
+    opens_line = (len(lines) > 1 or start <= 4) and lines[-1].strip() in ("", "(")
     return opens_line and run.end < len(doc) and doc[run.end].text in (")", ".")
 
 
@@ -444,7 +448,7 @@ def _approximation(doc: Doc, run: _Run, start_char: int) -> tuple[str | None, in
     """The approximation word before the number ('more than', 'unos', 'près de'), or the magnitude word itself."""
     if run.vague:
         return doc[run.start : run.end].text.lower(), None
-    m = _APPROX.search(doc.text, max(0, start_char - 40), start_char)
+    m = _APPROX.search(text_of(doc), max(0, start_char - 40), start_char)
     if m is None:
         return None, None
     return m.group(1).lower().replace("’", "'"), m.start(1)

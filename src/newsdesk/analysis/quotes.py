@@ -30,6 +30,7 @@ from .cues import (
     UNNAMED_DETERMINERS,
 )
 from .entities import TITLES
+from .sentences import sentence_of, sentences, text_of
 
 __all__ = ["find_quotes", "quote_spans"]
 
@@ -84,11 +85,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 def find_quotes(doc: Doc, mentions: list[Mention], language: str | None = None) -> list[Quote]:
     """Direct and reported quotes of the doc, in text order, each with its resolved speaker."""
     ctx = _Context(doc, sorted(mentions, key=lambda m: m.start), (language or "en")[:2])
-    paragraphs = _paragraphs(doc.text)
+    paragraphs = _paragraphs(text_of(doc))
     direct = list(_direct(ctx, paragraphs))
     reported = list(_reported(ctx, direct, paragraphs)) if doc.has_annotation("DEP") else []
     ctx.descriptors = _descriptors(doc, ctx.mentions)
-    quotes = [_resolve_candidate(ctx, c) for c in _merge(doc.text, direct, reported)]
+    quotes = [_resolve_candidate(ctx, c) for c in _merge(text_of(doc), direct, reported)]
     return [q for q in quotes if q is not None]
 
 
@@ -148,8 +149,8 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def _direct(ctx: _Context, paragraphs: list[tuple[int, int]]) -> Iterator[_Candidate]:
     for number, (p_start, p_end) in enumerate(paragraphs):
-        spans = list(_pair_marks(ctx.doc.text, p_start, p_end))
-        if not spans and _DASH.match(ctx.doc.text[p_start:p_end]):
+        spans = list(_pair_marks(text_of(ctx.doc), p_start, p_end))
+        if not spans and _DASH.match(text_of(ctx.doc)[p_start:p_end]):
             candidate = _dash(ctx, number, p_start, p_end)
             if candidate is not None:
                 yield candidate
@@ -167,7 +168,7 @@ def _cue_around(ctx: _Context, start: int, end: int) -> tuple[str | None, Token 
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not doc.has_annotation("DEP"):
         return None, None, False
-    last_sentence, first_sentence = doc[span.end - 1].sent, doc[span.start].sent
+    last_sentence, first_sentence = sentence_of(doc, span.end - 1), sentence_of(doc, span.start)
     after = [t for t in doc[span.end : last_sentence.end] if t.idx >= end]
     for token in [t for t in after if not t.is_punct][:AFTER_WINDOW]:
         if (
@@ -181,7 +182,7 @@ def _cue_around(ctx: _Context, start: int, end: int) -> tuple[str | None, Token 
         if _is_cue(ctx, token):
             subject = _valid_subject(_subject(token), start, end)
             subject = subject or _valid_subject(_inverted_subject(token), start, end)
-            closing = doc.text[end : end + 3]
+            closing = text_of(doc)[end : end + 3]
             return token.lemma_.lower(), subject, subject is not None and any(c in closing for c in ",.!?")
         if token.text in ("“", "„", "«"):
             break
@@ -189,8 +190,8 @@ def _cue_around(ctx: _Context, start: int, end: int) -> tuple[str | None, Token 
     for token in reversed(before):
         if _is_cue(ctx, token) and (span.root in token.subtree or _followed_by_colon(token, span)):
             return token.lemma_.lower(), _valid_subject(_subject(token), start, end), False
-    if first_sentence.start > 0 and doc[first_sentence.start - 1].sent.text.rstrip().endswith(":"):
-        for token in doc[first_sentence.start - 1].sent:
+    if first_sentence.start > 0 and sentence_of(doc, first_sentence.start - 1).text.rstrip().endswith(":"):
+        for token in sentence_of(doc, first_sentence.start - 1):
             if _is_cue(ctx, token):
                 return token.lemma_.lower(), _valid_subject(_subject(token), start, end), False
     for token in reversed(before):  # "Stoltenberg opted for “…”", "But he was cautious: “…”"
@@ -214,7 +215,7 @@ def _followed_by_colon(token: Token, span: Span) -> bool:
 
 def _inverted_subject(verb: Token) -> Token | None:
     """ "…,” said the former head of the Norwegian government": the speaker after the verb."""
-    for token in verb.doc[verb.i + 1 : min(verb.i + 6, verb.sent.end)]:
+    for token in verb.doc[verb.i + 1 : min(verb.i + 6, sentence_of(verb.doc, verb.i).end)]:
         if token.text in (",", ".", ";", ":", "(", ")") or token.pos_ == "ADP":
             break  # "demanded by Russia" names an agent, not a speaker
         if token.is_punct:
@@ -230,7 +231,7 @@ def _inverted_subject(verb: Token) -> Token | None:
 
 def _dash(ctx: _Context, paragraph: int, p_start: int, p_end: int) -> _Candidate | None:
     """A dialogue-dash line: "– We are more worried than before, Huitfeldt told VG." """
-    text = ctx.doc.text
+    text = text_of(ctx.doc)
     body = p_start + _DASH.match(text[p_start:p_end]).end()  # type: ignore[union-attr]
     cut = _dash_attribution(text[body:p_end], ctx, body)
     if cut is None and text[body:p_end].rstrip().endswith("?"):
@@ -254,13 +255,13 @@ def _dash(ctx: _Context, paragraph: int, p_start: int, p_end: int) -> _Candidate
 
 def _vocative(doc: Doc, p_start: int) -> Token | None:
     """The interviewee addressed at the end of the previous line: "– How should NATO respond, Hoytfeldt?" """
-    previous_end = doc.text.rfind("\n", 0, p_start)
-    line_start = doc.text.rfind("\n", 0, max(0, previous_end - 1)) + 1 if previous_end > 0 else 0
-    line = doc.text[line_start : max(0, previous_end)].strip()
+    previous_end = text_of(doc).rfind("\n", 0, p_start)
+    line_start = text_of(doc).rfind("\n", 0, max(0, previous_end - 1)) + 1 if previous_end > 0 else 0
+    line = text_of(doc)[line_start : max(0, previous_end)].strip()
     match = re.search(r",\s*([A-ZÀ-Ý][\w'’-]+)\s*\?$", line)
     if not match or not _DASH.match(line):
         return None
-    position = doc.text.rfind(match.group(1), line_start, previous_end)
+    position = text_of(doc).rfind(match.group(1), line_start, previous_end)
     span = doc.char_span(position, position + len(match.group(1)), alignment_mode="expand")
     return span.root if span is not None else None
 
@@ -291,7 +292,7 @@ def _sentence_end(doc: Doc, start: int, limit: int) -> int:
     span = doc.char_span(start, limit, alignment_mode="contract")
     if span is None or not len(span):
         return limit
-    return min(span[0].sent.end_char, limit)
+    return min(sentence_of(doc, span[0].i).end_char, limit)
 
 
 def _first_name_in(span: Span | None) -> Token | None:
@@ -325,7 +326,7 @@ def _reported(ctx: _Context, direct: list[_Candidate], paragraphs: list[tuple[in
 def _parenthetical(ctx: _Context, verb: Token) -> Iterator[_Candidate]:
     """ "Without it, she said, there would be no signature": both sides of the inserted cue."""
     subject = _subject(verb)
-    sentence = verb.sent
+    sentence = sentence_of(verb.doc, verb.i)
     if verb.dep_ != "parataxis" or subject is None or any(t.text in '“”"«»„' for t in sentence):
         return
     left = [t for t in sentence if t.i < min(subject.i, verb.i) and not t.is_punct]
@@ -342,14 +343,19 @@ def _clausal(ctx: _Context, verb: Token) -> _Candidate | None:
         return None
     if (
         complement.i < verb.i
-        and any(not t.is_punct for t in verb.sent[verb.i - verb.sent.start + 1 :][:6])
-        and (verb.i + 6 < verb.sent.end)
+        and any(
+            not t.is_punct
+            for t in sentence_of(verb.doc, verb.i)[verb.i - sentence_of(verb.doc, verb.i).start + 1 :][:6]
+        )
+        and (verb.i + 6 < sentence_of(verb.doc, verb.i).end)
     ):
         return None  # a clause before its verb is reported only when the attribution ends the sentence
     tokens = sorted(complement.subtree, key=lambda t: t.i)
     if complement.i > verb.i:  # reported speech runs to the end of its sentence ("…: legal certainty, …")
-        tail = [t for t in verb.doc[tokens[-1].i + 1 : verb.sent.end] if not _is_cue(ctx, t)]
-        if len(tail) == verb.sent.end - tokens[-1].i - 1 and not any(t.text in ("“", "„", "«") for t in tail):
+        tail = [t for t in verb.doc[tokens[-1].i + 1 : sentence_of(verb.doc, verb.i).end] if not _is_cue(ctx, t)]
+        if len(tail) == sentence_of(verb.doc, verb.i).end - tokens[-1].i - 1 and not any(
+            t.text in ("“", "„", "«") for t in tail
+        ):
             tokens.extend(tail)
     while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct or tokens[0].lower_ in ("that", "que")):
         tokens = tokens[1:]
@@ -363,7 +369,7 @@ def _clausal(ctx: _Context, verb: Token) -> _Candidate | None:
 
 def _according_to(ctx: _Context) -> Iterator[_Candidate]:
     """ "According to X, <clause>" and "<clause>, according to X": the clause is X's."""
-    for sentence in ctx.doc.sents:
+    for sentence in sentences(ctx.doc):
         words = [t.lower_ for t in sentence]
         for phrase in ACCORDING.get(ctx.language, ()):
             for i in range(len(words) - len(phrase) + 1):
@@ -408,7 +414,7 @@ def _according_source(cue: Span) -> Span | None:
             if tokens:
                 return doc[tokens[0].i : tokens[-1].i + 1]
     end = last.i + 1
-    while end < cue.sent.end and doc[end].text not in (",", ".", ";", ":", "—", "–"):
+    while end < sentence_of(doc, last.i).end and doc[end].text not in (",", ".", ";", ":", "—", "–"):
         end += 1
     return doc[last.i + 1 : end] if end > last.i + 1 else None
 
@@ -452,7 +458,7 @@ def _overlap(a: _Candidate, b: _Candidate) -> int:
 
 
 def _resolve_candidate(ctx: _Context, candidate: _Candidate) -> Quote | None:
-    text = ctx.doc.text[candidate.start : candidate.end]
+    text = text_of(ctx.doc)[candidate.start : candidate.end]
     quote = Quote(candidate.start, candidate.end, text, candidate.direct, cue=candidate.cue)
     if candidate.source is not None:
         source = _agent_of_document(candidate.source) or candidate.source
@@ -462,7 +468,7 @@ def _resolve_candidate(ctx: _Context, candidate: _Candidate) -> Quote | None:
     previous = ctx.last_dash if candidate.dash else ctx.last
     if quote.speaker is None and candidate.direct and previous is not None:
         last = previous
-        paragraphs = _paragraphs(ctx.doc.text)
+        paragraphs = _paragraphs(text_of(ctx.doc))
         gap = _paragraph_index(paragraphs, candidate.start) - _paragraph_index(paragraphs, last.end)
         if gap <= (3 if candidate.dash else CONTINUATION_PARAGRAPHS):
             quote.speaker, quote.entity, quote.unnamed = last.speaker, last.entity, last.unnamed
@@ -554,7 +560,7 @@ def _apposed_name(ctx: _Context, np: Span) -> Mention | None:
         return None
     for mention in ctx.mentions:
         near = mention.label == "PERSON" and np.end_char <= mention.start <= np.end_char + 3
-        if near and ctx.doc.text[np.end_char : mention.start].strip() == ",":
+        if near and text_of(ctx.doc)[np.end_char : mention.start].strip() == ",":
             return mention
     return None
 
@@ -619,7 +625,7 @@ def _recent_person(ctx: _Context, position: int) -> str | None:
     """A pronoun's referent: the last speaker if no one else was named since, else the last person."""
     window_start = position
     for _ in range(PRONOUN_PARAGRAPHS + 1):
-        window_start = max(0, ctx.doc.text.rfind("\n", 0, max(0, window_start - 1)))
+        window_start = max(0, text_of(ctx.doc).rfind("\n", 0, max(0, window_start - 1)))
     people = [m for m in ctx.mentions if m.label == "PERSON" and m.end <= position and m.entity]
     last = ctx.last
     if last is not None and last.entity and last.end >= window_start:
@@ -660,7 +666,7 @@ def _descriptors(doc: Doc, mentions: list[Mention]) -> dict[str, set[str]]:
         if span is None:
             continue
         words = found.setdefault(mention.entity, set())
-        for token in reversed(doc[max(span.sent.start, span.start - 6) : span.start]):
+        for token in reversed(doc[max(sentence_of(doc, span.start).start, span.start - 6) : span.start]):
             if token.pos_ not in ("NOUN", "PROPN", "ADJ") and token.text not in ("-", "'s", "’s"):
                 break
             words.add(token.lemma_.lower())

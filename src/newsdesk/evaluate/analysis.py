@@ -221,9 +221,10 @@ def _same_value(predicted: Any, gold: Any) -> bool:
 
 
 def _mention_set_scores(analyzer: Any, path: Path) -> dict[str, Any]:
-    """Named-mention recall against the set's entity mentions, and the share of predictions that
+    """Per language: recall of the set's named entity mentions, and the share of predictions that
     hit an annotated mention (a lower bound on precision: not every name is annotated)."""
-    by_language: dict[str, PRF] = {}
+    named_by_language: dict[str, PRF] = {}
+    hits_by_language: dict[str, PRF] = {}
     articles, golds = [], {}
     for record in _records(path):
         sentences = set(record.get("coref_sentences") or range(len(record.get("sentences", []))))
@@ -237,22 +238,21 @@ def _mention_set_scores(analyzer: Any, path: Path) -> dict[str, Any]:
     for analysis in analyzer.analyze(articles):
         record, mentions, sentences = golds[analysis.article]
         bounds = [record["sentences"][i] for i in sentences if i < len(record.get("sentences", []))]
-        predicted = [m for m in analysis.mentions if any(s <= m.start < e for s, e in bounds)] if bounds else []
+        predicted = [m for m in analysis.mentions if any(s <= m.start < e for s, e in bounds)]
         named = [(m["start"], m["end"], m["tag"]) for m in mentions if m["tag"] in NAMED_TAGS and _looks_named(m)]
-        counts = by_language.setdefault(record.get("language", "?"), PRF())
-        counts.gold += len(named)
-        counts.tp += score_mentions(predicted, named, typed=False).tp
-        counts.predicted += len(predicted)
+        language = record.get("language", "?")
+        named_by_language.setdefault(language, PRF()).add(score_mentions(predicted, named, typed=False))
         all_gold = [(m["start"], m["end"], m["tag"]) for m in mentions]
-        counts_hit = score_mentions(predicted, all_gold, typed=False)
-        by_language.setdefault(record.get("language", "?") + "_hits", PRF()).add(counts_hit)
-    out = {}
-    for language, counts in sorted(by_language.items()):
-        if language.endswith("_hits"):
-            out[language] = {"precision_lower_bound": round(counts.precision, 4), "predicted": counts.predicted}
-        else:
-            out[language] = {"named_recall": round(counts.recall, 4), "gold_named": counts.gold}
-    return out
+        hits_by_language.setdefault(language, PRF()).add(score_mentions(predicted, all_gold, typed=False))
+    return {
+        language: {
+            "named_recall": round(named_by_language[language].recall, 4),
+            "gold_named": named_by_language[language].gold,
+            "precision_lower_bound": round(hits_by_language[language].precision, 4),
+            "predicted": hits_by_language[language].predicted,
+        }
+        for language in sorted(named_by_language)
+    }
 
 
 def _looks_named(mention: dict[str, Any]) -> bool:
