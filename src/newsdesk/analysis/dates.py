@@ -116,7 +116,7 @@ _PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
             r"\bhace\s+(?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|algunos|algunas|"
             r"varios|varias)\s+(?:días?|semanas?|mes(?:es)?|años?)\b",
         ),
-        ("clock", r"\ba\s+las\s+(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\b"),
+        ("clock", r"\ba\s+las\s+(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\b(?:\s+de\s+la\s+(?:mañana|tarde|noche)\b)?"),
     ),
     "generic": (  # any language dateparser knows month names for
         ("date", r"\b<DAY>\.?\s+(?:de\s+)?(?:<MON>)\b\.?(?:,?\s+(?:de\s+)?<YEAR>\b)?"),
@@ -132,7 +132,6 @@ _PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 _NEXT = {"next", "coming", "prochain", "prochaine", "próximo", "próxima", "proximo", "proxima", "viene"}
 _LAST = {"last", "past", "dernier", "dernière", "derniere", "passé", "passée", "pasado", "pasada"}
-_THIS = {"this", "ce", "cet", "cette", "este", "esta"}
 _UNITS = {
     "day": "day days jour jours día días dia dias",
     "week": "week weeks semaine semaines semana semanas",
@@ -158,6 +157,11 @@ _FUTURE_LEMMAS = {
     "prévoir", "ir", "deber", "prever",
 }  # fmt: skip
 _PERFECT_AUX = {"have", "avoir", "être", "haber"}
+_CONTEXT_WORDS = set(
+    "the of early late mid earlier later this next last end beginning start middle in on at around about by until "
+    "since before after from to and s morning afternoon evening night noon midnight day week month year weekend "
+    "same that first second half pm am a m p".split()
+)
 _ANAPHORA = re.compile(
     r"\b(?:that|same|next|following|previous|preceding|earlier|later|before|after|prior|eve)\b", re.I
 )
@@ -226,6 +230,14 @@ def _parse_published(published: str | None) -> date | None:
     except ValueError:
         LOGGER.debug("unparseable publication date %r", published)
         return None
+
+
+def _annotated(doc: Doc, attribute: str) -> bool:
+    """`Doc.has_annotation`, which scans every token, asked once per document."""
+    key = f"newsdesk_has_{attribute}"
+    if key not in doc.user_data:
+        doc.user_data[key] = doc.has_annotation(attribute)
+    return bool(doc.user_data[key])
 
 
 # --- word lists and patterns -------------------------------------------------------------------
@@ -297,7 +309,7 @@ def _candidates(doc: Doc, lang: str) -> list[_Found]:
     if not text.strip():
         return []
     found = _search(text, lang, doc, strict=True)
-    if doc.has_annotation("ENT_IOB") and any(e.label_ in ("DATE", "TIME") for e in doc.ents):
+    if _annotated(doc, "ENT_IOB") and (lang == "en" or any(e.label_ in ("DATE", "TIME") for e in doc.ents)):
         taken = sorted((e.start_char, e.end_char) for e in doc.ents)
         found = [f for f in found if not _overlaps(taken, f.start, f.end)] + _from_entities(doc, lang)
     return sorted(found, key=lambda f: f.start)
@@ -396,7 +408,10 @@ def _anchors_in(doc: Doc, lang: str, start: int, end: int) -> list[_Found]:
     if len(others) > 1:
         return others
     if others:
-        return [_Found(start, end, others[0].kind, others[0].anchor, clocks[0].anchor if clocks else None)]
+        anchor = others[0]
+        if not _only_context(text[: anchor.start - start] + " " + text[anchor.end - start :]):
+            start, end = anchor.start, anchor.end  # the entity ran on past the date ("12/01/2022 ended early")
+        return [_Found(start, end, anchor.kind, anchor.anchor, clocks[0].anchor if clocks else None)]
     if clocks:
         return [_Found(start, end, "clock", clocks[0].anchor)]
     after = text_of(doc)[end : end + 6]
@@ -405,6 +420,11 @@ def _anchors_in(doc: Doc, lang: str, start: int, end: int) -> list[_Found]:
     if _DECADE.search(text) or (_ANAPHORA.search(text) and _TIME_WORD.search(text)):
         return [_Found(start, end, None, text)]
     return [_Found(start, end, "parse", text)] if _YEAR_IN.search(text) or _has_month(text, lang) else []
+
+
+def _only_context(text: str) -> bool:
+    """Whether the words around an anchor only qualify it ('early', 'the end of', 'evening')."""
+    return all(word in _CONTEXT_WORDS for word in re.findall(r"[^\W\d_]+", text.lower()))
 
 
 def _is_duration(text: str) -> bool:
@@ -683,7 +703,7 @@ def _clock(text: str) -> str | None:
     if not m:
         return None
     hour, minute, suffix = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").lower()
-    if suffix.startswith("p") and hour < 12:
+    if (suffix.startswith("p") or re.search(r"\bde la (?:tarde|noche)", text, re.I)) and hour < 12:
         hour += 12
     elif suffix.startswith("a") and hour == 12:
         hour = 0
@@ -712,7 +732,7 @@ def _anchor_clocks(refs: list[DateRef], text: str) -> None:
 
 def _tense(doc: Doc, start: int, end: int) -> str | None:
     """'future' or 'past' for the clause holding the expression, from the parse; None when unknown or present."""
-    if not doc.has_annotation("DEP"):
+    if not _annotated(doc, "DEP"):
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:

@@ -21,11 +21,20 @@ from spacy.tokens import Doc
 from ..model import Mention
 from .cues import SOURCE_NOUNS
 from .models import LABEL_MAP
-from .sentences import text_of
+from .sentences import sentences, text_of
 
 __all__ = ["ENTITY_LABELS", "EntityGroup", "entity_id", "find_mentions", "group_mentions", "name_key"]
 
-ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "NAME"})
+_NAME_RUN = re.compile(
+    r"(?<![\w-])[A-ZÀ-Ý][\w'’-]*(?:[ \t]+(?:(?:van|von|de|der|den|del|della|di|da|du|la|le|ter|te)[ \t]+)?"
+    r"[A-ZÀ-Ý][\w'’-]*)*"
+)
+_FUNCTION_WORDS = frozenset(
+    "de het een en in op van voor met dat die dit er is zijn was il lo la gli le un una di e che per con non si "
+    "i in del della dei der die das ein eine und ich sie wir le la les des une et dans pour the a an and of "
+    "ik jij hij zij wij we ze u maar ook toen als nu dus io tu lui lei noi voi loro egli ma anche quando se".split()
+)
 # Titles and roles that are not part of a name ("Colonel Aleksandr Fomin", "Secretary-General Jens Stoltenberg").
 TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady colonel col general gen lieutenant lt major maj captain capt
@@ -82,6 +91,8 @@ def entity_id(label: str, name: str) -> str:
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """Repaired named mentions of the doc, in text order, without overlaps."""
+    if not doc.has_annotation("ENT_IOB"):
+        return _capitalised_names(doc)
     mentions: list[Mention] = []
     for ent in doc.ents:
         label = LABEL_MAP.get(ent.label_, ent.label_)
@@ -95,6 +106,29 @@ def find_mentions(doc: Doc) -> list[Mention]:
     mentions.extend(_missed_names(text_of(doc), mentions))
     mentions.sort(key=lambda m: (m.start, -m.end))
     return _drop_overlaps(mentions)
+
+
+def _capitalised_names(doc: Doc) -> list[Mention]:
+    """Without a NER model: runs of capitalised words that are not sentence openers, typed NAME.
+    Crude, but it lets names in unsupported languages (Dutch, Italian, …) be found and linked."""
+    text = text_of(doc)
+    starts = {s.start_char for s in sentences(doc)}
+    found: list[Mention] = []
+    recurring = {m.group() for m in _NAME_RUN.finditer(text) if m.start() not in starts}
+    for match in _NAME_RUN.finditer(text):
+        name = match.group()
+        at_start = match.start() in starts or text[max(0, match.start() - 2) : match.start()].strip() in (
+            "",
+            ".",
+            "!",
+            "?",
+        )
+        if at_start and name not in recurring:
+            continue
+        if name.lower() in _FUNCTION_WORDS or len(name) < 2:
+            continue
+        found.append(Mention(match.start(), match.end(), name, "NAME"))
+    return found
 
 
 def group_mentions(mentions: list[Mention]) -> list[EntityGroup]:

@@ -12,6 +12,7 @@ import bisect
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -43,17 +44,25 @@ _SMALL = {
     "ochenta:80 noventa:90 doscientos:200 doscientas:200 trescientos:300 trescientas:300 cuatrocientos:400 "
     "quinientos:500 quinientas:500 seiscientos:600 setecientos:700 ochocientos:800 novecientos:900",
 }
-_MULTIPLIERS = {"hundred": 100, "dozen": 12, "cent": 100, "cents": 100, "douzaine": 12, "cien": 100, "ciento": 100}
+_MULTIPLIERS = {
+    "en": {"hundred": 100, "dozen": 12},
+    "fr": {"cent": 100, "cents": 100, "douzaine": 12},
+    "es": {"cien": 100, "ciento": 100, "docena": 12},
+}
 _SCALES = {
-    "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
-    "mille": 1e3, "milliard": 1e9, "milliards": 1e9, "mil": 1e3, "millón": 1e6, "millon": 1e6, "millones": 1e6,
-    "billón": 1e12, "billones": 1e12, "bn": 1e9, "mn": 1e6, "tn": 1e12,
-}  # fmt: skip
+    "en": {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12},
+    "fr": {"mille": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "billion": 1e12},
+    "es": {"mil": 1e3, "millón": 1e6, "millon": 1e6, "millones": 1e6, "billón": 1e12, "billones": 1e12},
+}
+_SUFFIX_SCALES = {"bn": 1e9, "mn": 1e6, "tn": 1e12}
+_NEEDS_NUM_TAG = {"one", "neuf", "un", "une", "uno", "una"}  # also a pronoun, "new", an article
 _VAGUE = {
     "en": {"dozens", "hundreds", "thousands", "millions", "billions", "tens"},
     "fr": {"dizaines", "douzaines", "centaines", "milliers", "millions", "milliards"},
     "es": {"decenas", "docenas", "cientos", "centenares", "miles", "millones"},
 }
+_SCALING = ("multiplier", "scale")
+_NOT_MODIFIERS = {"NUM", "CCONJ", "SCONJ", "ADP", "DET", "PRON", "AUX", "PART", "VERB"}
 _ARTICLES = {"a", "an", "un", "une", "uno", "una"}
 _CONNECTORS = {"en": {"and"}, "fr": {"et"}, "es": {"y"}}
 _OF = {"of", "de", "d'", "d’", "del"}
@@ -65,7 +74,7 @@ _CURRENCY_AFTER = {"€": "EUR", "$": "USD", "£": "GBP", "₽": "RUB"}
 _MONEY_SUFFIXES = {"m": 1e6, "k": 1e3, "bn": 1e9, "mn": 1e6}
 _PERCENT = {("%",), ("percent",), ("pct",), ("per", "cent"), ("pour", "cent"), ("por", "ciento")}
 _NAME_LABELS = {"PRODUCT", "ORG", "LAW", "FAC", "WORK_OF_ART", "EVENT", "PERSON", "PER", "ORDINAL"}
-_AGE_AFTER = re.compile(r"^(?:-|\s)years?(?:-|\s)old\b|^\s+ans\b|^\s+años\s+de\s+edad\b", re.I)
+_AGE_AFTER = re.compile(r"^(?:-|\s)years?(?:-|\s)old\b|^\s+años\s+de\s+edad\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged|âgée?s?\s+de|edad\s+de)\s+$", re.I)
 _DIGITS = re.compile(r"(\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(bn|mn|tn)?")
 _GROUP = re.compile(r"\d{3}(?:,\d+)?")
@@ -102,7 +111,20 @@ def find_quantities(doc: Doc, language: str | None = None) -> list[Quantity]:
     return found
 
 
+def _annotated(doc: Doc, attribute: str) -> bool:
+    """`Doc.has_annotation`, which scans every token, asked once per document."""
+    key = f"newsdesk_has_{attribute}"
+    if key not in doc.user_data:
+        doc.user_data[key] = doc.has_annotation(attribute)
+    return bool(doc.user_data[key])
+
+
 # --- reading numbers ---------------------------------------------------------------------------
+
+
+def _lexicon(table: dict[str, Any], lang: str) -> Any:
+    """A language's entry in a word table, English for languages we keep no list for."""
+    return table.get(lang, table["en"])
 
 
 def _small(lang: str) -> dict[str, int]:
@@ -124,13 +146,13 @@ def _kind(token: Token, lang: str) -> str | None:
         return "digits"
     small = _SMALL_WORDS.get(lang, _SMALL_WORDS["en"])
     parts = [p for p in low.split("-") if p not in ("et", "")]
-    if parts and all(p in small for p in parts) and token.pos_ in ("NUM", ""):
+    if parts and all(p in small for p in parts) and (low not in _NEEDS_NUM_TAG or token.pos_ in ("NUM", "")):
         return "word"
-    if low in _MULTIPLIERS:
+    if low in _lexicon(_MULTIPLIERS, lang):
         return "multiplier"
-    if low in _VAGUE.get(lang, _VAGUE["en"]):
+    if low in _lexicon(_VAGUE, lang):
         return "vague"
-    if low in _SCALES:
+    if low in _lexicon(_SCALES, lang):
         return "scale"
     return "article" if low in _ARTICLES else None
 
@@ -141,7 +163,9 @@ def _runs(doc: Doc, lang: str) -> list[_Run]:
     while i < len(doc):
         kinds = [_kind(doc[i], lang)]
         nxt = _kind(doc[i + 1], lang) if i + 1 < len(doc) else None
-        if kinds[0] not in ("digits", "word", "vague") and not (kinds[0] == "article" and nxt in _SCALING):
+        if kinds[0] not in ("digits", "word", "vague", "multiplier") and not (
+            kinds[0] == "article" and nxt in _SCALING
+        ):
             i += 1
             continue
         end = i + 1
@@ -153,15 +177,12 @@ def _runs(doc: Doc, lang: str) -> list[_Run]:
     return runs
 
 
-_SCALING = ("multiplier", "scale")
-
-
 def _continues(doc: Doc, start: int, j: int, lang: str, kinds: list[str | None]) -> int | None:
     """Where the number run starting at `start` grows to if token j still belongs to it, else None."""
     if j >= len(doc):
         return None
     token, last, kind = doc[j], kinds[-1], _kind(doc[j], lang)
-    if kind == "vague" and last != "vague" and token.lower_ in _SCALES:
+    if kind == "vague" and last != "vague" and token.lower_ in _lexicon(_SCALES, lang):
         kind = "scale"  # "30 millions", "mil millones": a magnitude word after a number scales it
     after = _kind(doc[j + 1], lang) if j + 1 < len(doc) else None
     for group in (j, j + 1):  # "100 000", or "100\u00a0000" where the no-break space is a token of its own
@@ -171,18 +192,27 @@ def _continues(doc: Doc, start: int, j: int, lang: str, kinds: list[str | None])
     if (kind in _SCALING and last in ("digits", "word", "article", *_SCALING)) or (kind == "word" and last in _SCALING):
         kinds.append(kind)
         return j + 1
-    if kind == "word" and last == "word" and "digits" not in kinds:
+    if kind == "word" and _tens_then_unit(doc[j - 1], token, lang):
         kinds.append(kind)
         return j + 1
-    joins = token.text == "-" and not token.whitespace_ and not doc[j - 1].whitespace_
-    joins = joins or (token.lower_ in _CONNECTORS.get(lang, set()) and last in ("word", *_SCALING))
-    if joins and after == "word" and "digits" not in kinds:
-        kinds.append("word")
-        return j + 2
+    hyphen = token.text == "-" and not token.whitespace_ and not doc[j - 1].whitespace_
+    connector = token.lower_ in _CONNECTORS.get(lang, set())
+    if after in ("word", "article") and (hyphen or connector) and "digits" not in kinds:  # "vingt et un"
+        scaled = connector and last in _SCALING and lang == "en"  # "two hundred and fifty"
+        if hyphen or scaled or _tens_then_unit(doc[j - 1], doc[j + 1], lang):  # "treinta y cinco", "vingt et un"
+            kinds.append("word")
+            return j + 2
     if last == "vague" and token.lower_ in _OF and after == "vague":
         kinds.append("vague")
         return j + 2
     return None
+
+
+def _tens_then_unit(tens: Token, unit: Token, lang: str) -> bool:
+    """Whether two number words make one number ('twenty one', 'treinta y cinco'), not two ('two or three')."""
+    small = _SMALL_WORDS.get(lang, _SMALL_WORDS["en"])
+    first, second = small.get(tens.lower_), small.get(unit.lower_)
+    return first is not None and second is not None and first >= 20 and first % 10 == 0 and 0 < second < 10
 
 
 def _is_group(doc: Doc, start: int, j: int, kinds: list[str | None]) -> bool:
@@ -220,17 +250,21 @@ def _value(tokens: Span, lang: str) -> float | None:
 
 def _apply(word: str, lang: str, total: float, current: float | None) -> tuple[float, float | None]:
     """Fold one number word into the running (total, pending) pair."""
-    small = _SMALL_WORDS.get(lang, _SMALL_WORDS["en"])
+    small, multipliers, scales = (
+        _SMALL_WORDS.get(lang, _SMALL_WORDS["en"]),
+        _lexicon(_MULTIPLIERS, lang),
+        _lexicon(_SCALES, lang),
+    )
     if word in small:
         if small[word] == 20 and current is not None and current % 100 == 4 and lang == "fr":
             return total, current + 76  # quatre-vingt(s)
         return total, (current or 0) + small[word]
-    if word in _MULTIPLIERS:
-        return total, (current or 1) * _MULTIPLIERS[word]
-    if word in _SCALES:
+    if word in multipliers:
+        return total, (current or 1) * multipliers[word]
+    if word in scales:
         if current is None and total:
-            return total * _SCALES[word], None  # "mil millones"
-        return total + (current or 1) * _SCALES[word], None
+            return total * scales[word], None  # "mil millones"
+        return total + (current or 1) * scales[word], None
     if word in _ARTICLES:
         return total, (current or 0) + 1
     return total, current
@@ -242,7 +276,7 @@ def _digits(text: str, lang: str) -> float | None:
     if not m:
         return None
     number, suffix = m.group(1), m.group(2)
-    scale = _SCALES[suffix] if suffix else 1
+    scale = _SUFFIX_SCALES[suffix] if suffix else 1
     if "," in number and "." in number:
         decimal = "," if number.rfind(",") > number.rfind(".") else "."
         return float(number.replace("." if decimal == "," else ",", "").replace(decimal, ".")) * scale
@@ -274,8 +308,10 @@ def _quantity(doc: Doc, run: _Run, lang: str, skip: list[tuple[int, int]]) -> Qu
         return None
     first, end, value = run.start, run.end, run.value
     unit, currency_at = _currency_before(doc, run.start)
+    if first > 0 and doc[first].lower_ in _ARTICLES and doc[first - 1].lower_ in ("half", "demi", "medio"):
+        first, value = first - 1, value / 2 if value is not None else None  # "half a million"
     if unit is not None:
-        first = currency_at
+        first = min(first, currency_at)
         end, value = _money_suffix(doc, end, value)
     elif (percent_end := _percent_after(doc, end)) is not None:
         unit, end = "percent", percent_end
@@ -287,7 +323,9 @@ def _quantity(doc: Doc, run: _Run, lang: str, skip: list[tuple[int, int]]) -> Qu
     start_char = doc[first].idx
     approximate, approx_start = _approximation(doc, run, start_char)
     start_char = approx_start if approx_start is not None else start_char
-    end_char = doc[end - 1].idx + len(doc[end - 1].text)
+    last = doc[end - 1]
+    money_stop = last.text.endswith(".") and last.lower_[:-1] in _MONEY_SUFFIXES  # "€30m." ends a sentence
+    end_char = last.idx + len(last.text) - money_stop
     return Quantity(start_char, end_char, text_of(doc)[start_char:end_char], value, unit, approximate)
 
 
@@ -341,7 +379,7 @@ def _is_name_part(doc: Doc, run: _Run) -> bool:
 def _root(doc: Doc, run: _Run) -> Token:
     """The run's syntactic head (its last token when the doc has no parse)."""
     tokens = doc[run.start : run.end]
-    if not doc.has_annotation("DEP"):
+    if not _annotated(doc, "DEP"):
         return tokens[-1]
     return next((t for t in tokens if not run.start <= t.head.i < run.end or t.head.i == t.i), tokens[-1])
 
@@ -355,8 +393,9 @@ def _currency_before(doc: Doc, i: int) -> tuple[str | None, int]:
 
 def _money_suffix(doc: Doc, end: int, value: float | None) -> tuple[int, float | None]:
     """'€30m', '$2bn': a scale letter glued to a sum of money."""
-    if end < len(doc) and doc[end].lower_ in _MONEY_SUFFIXES and not doc[end - 1].whitespace_ and value is not None:
-        return end + 1, value * _MONEY_SUFFIXES[doc[end].lower_]
+    suffix = doc[end].lower_.removesuffix(".") if end < len(doc) else ""
+    if suffix in _MONEY_SUFFIXES and not doc[end - 1].whitespace_ and value is not None:
+        return end + 1, value * _MONEY_SUFFIXES[suffix]
     return end, value
 
 
@@ -376,7 +415,7 @@ def _counted(doc: Doc, run: _Run, lang: str) -> tuple[str | None, int]:
         if doc[k + 1].lower_ != "strong":
             return doc[k + 1].text, k + 2  # "a 30-member alliance", "a 90-day truce"
         k += 2  # "the 5,000-strong Rapid Reaction Force" counts the force
-    if k < len(doc) and doc[k].lower_ in _OF and (run.vague or doc[run.end - 1].lower_ in _SCALES):
+    if k < len(doc) and doc[k].lower_ in _OF and (run.vague or doc[run.end - 1].lower_ in _lexicon(_SCALES, lang)):
         k += 1
     unit_end = _parsed_noun_end(doc, run, k) if lang == "en" else None
     unit_end = unit_end or _noun_end(doc, k, lang)
@@ -388,7 +427,7 @@ def _counted(doc: Doc, run: _Run, lang: str) -> tuple[str | None, int]:
 
 def _parsed_noun_end(doc: Doc, run: _Run, k: int) -> int | None:
     """End of the noun the number modifies in the English parse, modifiers in between included."""
-    if not doc.has_annotation("DEP"):
+    if not _annotated(doc, "DEP"):
         return None
     root = _root(doc, run)
     head = root.head
@@ -396,14 +435,17 @@ def _parsed_noun_end(doc: Doc, run: _Run, k: int) -> int | None:
         return None
     while head.dep_ == "compound" and head.i < head.head.i <= k + 5:
         head = head.head  # "four F-16 bombers": the number may hang on the first part of a compound
-    if not k <= head.i <= k + 5 or any(not run.start <= t.head.i <= head.i for t in doc[k : head.i]):
+    between = doc[k : head.i]
+    if not k <= head.i <= k + 5 or any(not run.start <= t.head.i <= head.i for t in between):
         return None
+    if any(t.pos_ in _NOT_MODIFIERS for t in between):
+        return None  # "two or three ships": the parse hangs both numbers on the noun
     return head.i + 1
 
 
 def _noun_end(doc: Doc, k: int, lang: str) -> int | None:
     """End of the noun phrase right after the number, read from part-of-speech tags (or word shapes)."""
-    tagged = doc.has_annotation("POS") or doc.has_annotation("TAG")
+    tagged = _annotated(doc, "POS") or _annotated(doc, "TAG")
     taken: list[Token] = []
     for token in doc[k : k + 6]:
         joined = token.text == "-" and taken and not taken[-1].whitespace_ and not token.whitespace_
