@@ -21,7 +21,7 @@ ECB = ROOT.parent / "shared" / "data" / "dev" / "clustering" / "ecbplus_dev.json
 TARGET_RATIO = 1.5
 
 
-def _articles(limit: int) -> list:  # noqa: ANN001
+def _articles(limit: int) -> list:
     from newsdesk.extraction import iter_extract
     from newsdesk.model import Article
     from newsdesk.sources import iter_documents

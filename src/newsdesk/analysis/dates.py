@@ -151,7 +151,18 @@ _RELATIVE_DAYS = (
     ("cet ", 0), ("esta ", 0), ("today", 0), ("tonight", 0), ("aujourd'hui", 0), ("hoy", 0), ("yesterday", -1),
     ("hier", -1), ("ayer", -1), ("tomorrow", 1), ("demain", 1), ("mañana", 1),
 )  # fmt: skip
-_FUTURE_AUX = {"will", "shall", "'ll", "ll", "wo"}  # not "would": mostly conditional in news copy
+_FUTURE_AUX = {
+    "will",
+    "shall",
+    "'ll",
+    "ll",
+    "wo",
+    "can",
+    "may",
+    "might",
+    "must",
+    "should",
+}  # not "would"/"could": mostly conditional or past in news copy
 _FUTURE_LEMMAS = {
     "due", "schedule", "expect", "plan", "intend", "slate", "ready", "poise", "upcoming", "aller", "devoir",
     "prévoir", "ir", "deber", "prever",

@@ -165,13 +165,15 @@ def _demo_scores(analyzer: Any, demo_dir: Path) -> dict[str, Any]:
     for items in gold["entities"]["mentions"].values():
         for item in items:
             forms.setdefault(item["entity"], set()).add(_key(item["text"]))
-    attribution, spans, direct, reported = PRF(), PRF(), PRF(), PRF()
+    attribution, spans, direct, reported, english = PRF(), PRF(), PRF(), PRF(), PRF()
     mentions_typed, mentions_any = PRF(), PRF()
     for article_id, analysis in analyses.items():
         quotes = gold["quotes"].get(article_id, [])
         a, s = score_quotes(analysis, quotes, forms, names)
         attribution.add(a)
         spans.add(s)
+        if analysis.language == "en":
+            english.add(a)
         for kind, bucket in ((True, direct), (False, reported)):
             subset = [q for q in quotes if q["direct"] == kind]
             view = Analysis(analysis.article, analysis.text, quotes=[q for q in analysis.quotes if q.direct == kind])
@@ -182,6 +184,7 @@ def _demo_scores(analyzer: Any, demo_dir: Path) -> dict[str, Any]:
     return {
         "articles": len(analyses),
         "quote_attribution": attribution.to_json(),
+        "quote_attribution_english": english.to_json(),
         "quote_spans": spans.to_json(),
         "direct_quotes": direct.to_json(),
         "reported_quotes": reported.to_json(),

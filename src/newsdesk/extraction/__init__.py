@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..model import Article, RawDocument
 from ..sources.decode import MAX_BYTES
 from .boilerplate import SiteMemory
+from .dateline import published_from_text
 from .html import PageText, fragment_text, page_text
 from .junk import Cleaned, clean_text, word_count
 
@@ -90,6 +91,8 @@ def extract_document(raw: RawDocument, settings: ExtractSettings) -> _Extracted:
     cleaned = clean_text(body, title=title, title_in_text=title_in_text)
     if not cleaned.text.strip():
         raise InputError(raw.source, "no article text left after removing boilerplate")
+    if not published:
+        published = published_from_text(cleaned.text, cleaned.removed)
     article = Article(
         id=raw.id,
         text=cleaned.text,
