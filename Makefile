@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml constraints.txt requirements-models.txt
 demo: setup
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/newsdesk extract demo/corpus --out $(DEMO)/articles.jsonl
+	$(BIN)/newsdesk analyze demo/corpus --out $(DEMO)/analysis.json
 	$(BIN)/newsdesk ingest demo/corpus --db $(DEMO)/newsdesk.db
 	@echo
 	@echo "Demo done. Cleaned articles (JSON Lines): $(DEMO)/articles.jsonl"
+	@echo "Entities, quotes, quantities, dates:      $(DEMO)/analysis.json"
 	@echo "Database: $(DEMO)/newsdesk.db  (try: $(BIN)/newsdesk list --db $(DEMO)/newsdesk.db)"
 
 test: setup lint
@@ -31,9 +33,11 @@ lint: setup
 
 eval: setup
 	$(BIN)/newsdesk eval extraction
+	$(BIN)/newsdesk eval analysis
 
 bench: setup
 	$(BIN)/python benchmarks/extract_speed.py
+	$(BIN)/python benchmarks/analyze_speed.py
 
 lock: setup
 	(echo "# Exact versions newsdesk is tested with (pip install -c constraints.txt). Regenerate: make lock"; \
