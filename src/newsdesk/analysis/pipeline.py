@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ..model import Analysis, Article, Entity, Mention, Quote
 from .dates import find_dates
-from .entities import TITLES, entity_id, find_mentions, group_mentions, name_key
+from .entities import TITLES, EntityGroup, entity_id, find_mentions, group_mentions, name_key
 from .language import detect_language
 from .models import PIPELINES, load_pipeline
 from .quantities import find_quantities
@@ -39,10 +39,22 @@ class AnalyzeSettings:
 
 
 class EntityRegistry:
-    """The entities of a run: one id per (kind, name), with every variant and article seen."""
+    """The entities of a run: one id per (kind, name), with every variant and article seen.
+
+    The simplest registry: exact names only. `newsdesk.linking.identities.IdentityRegistry`
+    has the same methods and merges spellings, translations and surnames across articles.
+    """
 
     def __init__(self) -> None:
         self.entities: dict[str, Entity] = {}
+
+    def add_article(self, article: Article, groups: list[EntityGroup], language: str | None) -> list[str]:
+        """Ids for the entity groups of one article, in order."""
+        return [self.add(g.label, g.name, g.variants, article.id) for g in groups]
+
+    def resolve(self, entity: str) -> str:
+        """The current id of an entity (registries that merge later map old ids forward)."""
+        return entity
 
     def add(self, label: str, name: str, variants: Iterable[str], article: str) -> str:
         eid = entity_id(label, name)
@@ -99,8 +111,8 @@ class Analyzer:
             return result
         try:
             mentions = find_mentions(doc)
-            for group in group_mentions(mentions):
-                eid = self.registry.add(group.label, group.name, group.variants, article.id)
+            groups = group_mentions(mentions)
+            for group, eid in zip(groups, self.registry.add_article(article, groups, language), strict=True):
                 for mention in group.mentions:
                     mention.entity = eid
             result.mentions = mentions
