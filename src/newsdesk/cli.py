@@ -204,6 +204,46 @@ def analyze(inputs: tuple[str, ...], out: str | None, fmt: str, **options: Any) 
 
 @cli.command(context_settings=CONTEXT)
 @_input_options
+@click.option("--out", "-o", metavar="FILE", help="Write JSON Lines here instead of stdout.")
+def cluster(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
+    """Group articles into stories (one real-world event each) and storylines.
+
+    Prints one JSON object per article, in input order: id, story, storyline,
+    and copy_of / copy_kind when the article copies or translates an earlier one.
+    Articles are taken in publication order, each joining the best earlier story
+    or starting a new one, as they would when streamed in by `ingest`.
+
+    \b
+    Examples:
+      newsdesk cluster corpus/ > stories.jsonl
+      newsdesk cluster a.jsonl b.jsonl --out stories.jsonl
+    """
+    from .analysis import Analyzer
+    from .linking.pipeline import cluster_articles
+
+    analyzer = Analyzer()
+    failures = _Failures()
+    articles = list(_iter_articles(inputs, failures, **options))
+    analyses = list(analyzer.analyze(articles))
+    stream = _open_out(out)
+    try:
+        for assignment in cluster_articles(zip(articles, analyses, strict=True)):
+            record: dict[str, Any] = {
+                "id": assignment.article,
+                "story": assignment.story,
+                "storyline": assignment.storyline,
+            }
+            if assignment.copy is not None:
+                record |= {"copy_of": assignment.copy.original, "copy_kind": assignment.copy.kind}
+            stream.write(_dump(record) + "\n")
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    _finish(failures, len(articles))
+
+
+@cli.command(context_settings=CONTEXT)
+@_input_options
 @_db_option
 @click.option("--no-analyze", is_flag=True, help="Store articles only; skip entities, quotes, quantities, dates.")
 def ingest(inputs: tuple[str, ...], db: str, no_analyze: bool, **options: Any) -> None:
@@ -337,6 +377,19 @@ def eval_analysis(demo_dir: Path | None, no_dev_sets: bool) -> None:
     except NewsdeskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(results, indent=2))
+
+
+@eval_.command(name="stories", context_settings=CONTEXT)
+def eval_stories() -> None:
+    """Story BCubed F1 on ECB+ and MEANTIME, and how often translations share a story.
+
+    \b
+    Example:
+      newsdesk eval stories
+    """
+    from .evaluate.stories import evaluate_stories
+
+    click.echo(json.dumps(evaluate_stories(_data_dir()), indent=2))
 
 
 def _data_dir() -> Path:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from usearch.index import Index
@@ -81,7 +81,7 @@ class StoryClusterer:
 
     def __init__(self, settings: StorySettings | None = None) -> None:
         self.settings = settings or StorySettings()
-        self._index = Index(ndim=DIM, metric="cos", dtype="f16")
+        self._index = _WindowedIndex()
         self._keys: dict[int, tuple[ArticleFeatures, str]] = {}  # index key -> (features, story)
         self._by_id: dict[str, int] = {}
         self._stories: dict[str, _Story] = {}
@@ -118,11 +118,9 @@ class StoryClusterer:
         return root
 
     def _neighbours(self, features: ArticleFeatures) -> list[tuple[ArticleFeatures, float, str]]:
-        if not len(self._index):
-            return []
-        matches = self._index.search(features.vector, min(self.settings.neighbours, len(self._index)))
         found = []
-        for key, distance in zip(matches.keys, matches.distances, strict=False):
+        window = self.settings.story_days
+        for key, distance in self._index.search(features.vector, features.published, window, self.settings.neighbours):
             item = self._keys.get(int(key))
             if item is not None:
                 found.append((item[0], 1.0 - float(distance), item[1]))
@@ -184,7 +182,7 @@ class StoryClusterer:
             self._newest = max(filter(None, (self._newest, features.published)))
         key = self._next_key
         self._next_key += 1
-        self._index.add(key, features.vector)
+        self._index.add(key, features.vector, features.published)
         self._keys[key] = (features, story_id)
         self._by_id[features.id] = key
 
@@ -193,8 +191,9 @@ class StoryClusterer:
         story = self._stories[story_id]
         if story.count > 1 and story.count not in (2, 4, 8, 16, 32):
             return  # re-examine a growing story now and then, not on every article
-        matches = self._index.search(story.centroid, min(self.settings.neighbours, len(self._index)))
-        for key in matches.keys:
+        around = story.last or story.first
+        days = self.settings.storyline_days
+        for key, _distance in self._index.search(story.centroid, around, days, self.settings.neighbours):
             item = self._keys.get(int(key))
             if item is None or item[1] == story_id:
                 continue
@@ -214,18 +213,56 @@ class StoryClusterer:
         return ((story.first if story and story.first else date.max), story_id)
 
     def _evict(self, keep: str) -> None:
-        """Forget articles far behind the newest one, so memory stays bounded on endless streams."""
+        """Forget months far behind the newest article, so memory stays bounded on endless streams."""
         if self._newest is None or self._next_key % 256 or len(self._keys) < self.settings.keep_articles:
             return
-        for key, (features, _story) in list(self._keys.items()):
-            if features.published and (self._newest - features.published).days > self.settings.keep_days:
-                self._index.remove(key)
-                del self._keys[key]
-                self._by_id.pop(features.id, None)
-                self._copies.forget(features.id)
+        for key in self._index.drop_before(self._newest - timedelta(days=self.settings.keep_days)):
+            features, _story = self._keys.pop(key)
+            self._by_id.pop(features.id, None)
+            self._copies.forget(features.id)
         for story_id, story in list(self._stories.items()):
             if story_id != keep and story.last and (self._newest - story.last).days > self.settings.keep_days:
                 del self._stories[story_id]
+
+
+class _WindowedIndex:
+    """One ANN index per month of publication (plus one for undated articles): a search looks only
+    at the months its time window touches, so its cost does not grow with the years behind it."""
+
+    def __init__(self) -> None:
+        self._months: dict[int | None, Index] = {}
+
+    def add(self, key: int, vector: np.ndarray, published: date | None) -> None:
+        month = _month(published)
+        if month not in self._months:
+            self._months[month] = Index(ndim=DIM, metric="cos", dtype="f16")
+        self._months[month].add(key, vector)
+
+    def search(self, vector: np.ndarray, around: date | None, days: int, k: int) -> list[tuple[int, float]]:
+        if around is None:
+            months = list(self._months)
+        else:
+            first, last = _month(around - timedelta(days=days)), _month(around + timedelta(days=days))
+            months = [m for m in self._months if m is None or first <= m <= last]
+        found: list[tuple[int, float]] = []
+        for month in months:
+            index = self._months[month]
+            if len(index):
+                matches = index.search(vector, min(k, len(index)))
+                found.extend((int(key), float(d)) for key, d in zip(matches.keys, matches.distances, strict=False))
+        return sorted(found, key=lambda item: item[1])[:k]
+
+    def drop_before(self, cutoff: date) -> list[int]:
+        """Remove whole months older than the cutoff; returns the keys that went."""
+        gone: list[int] = []
+        for month in [m for m in self._months if m is not None and m < _month(cutoff)]:
+            index = self._months.pop(month)
+            gone.extend(int(key) for key in index.keys)
+        return gone
+
+
+def _month(day: date | None) -> int | None:
+    return None if day is None else day.year * 12 + day.month - 1
 
 
 def _years(features: ArticleFeatures) -> set[str]:

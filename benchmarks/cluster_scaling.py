@@ -1,0 +1,83 @@
+"""Cost of adding articles to the story clusterer as the corpus grows.
+
+Times adding 1,000 synthetic articles to a clusterer that already holds 1,000
+articles, and to one that holds 100,000 (same generator: events of a few
+articles each, spread over two years, with names and dates), and reports the
+ratio and the process's peak memory. Embeddings are synthetic unit vectors, so
+this measures the linking itself, not the encoder.
+
+    python benchmarks/cluster_scaling.py [--large 100000] [--batch 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from datetime import date, timedelta
+
+import numpy as np
+
+from newsdesk.linking.features import ArticleFeatures
+from newsdesk.linking.stories import StoryClusterer
+
+TARGET_RATIO = 1.5
+
+
+def synthetic(n: int, seed: int, start: int = 0) -> list[tuple[ArticleFeatures, Counter]]:
+    """Articles of events: each event has a centre, 1-8 reports, two names and a day."""
+    rng = np.random.default_rng(seed)
+    items, i = [], start
+    day0 = date(2023, 1, 1)
+    while len(items) < n:
+        centre = rng.normal(size=512).astype(np.float32)
+        day = day0 + timedelta(days=int(i / n * 730) if n else 0)
+        names = Counter({("PERSON", f"p{rng.integers(10**6)}"): 3, ("GPE", f"g{rng.integers(500)}"): 2})
+        for _ in range(int(rng.integers(1, 9))):
+            vector = centre + rng.normal(scale=0.35, size=512).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+            features = ArticleFeatures(id=f"a{i}", vector=vector, language="en", published=day)
+            items.append((features, names))
+            i += 1
+    return items[:n]
+
+
+def time_batch(prefill: int, batch: int) -> float:
+    clusterer = StoryClusterer()
+    for features, names in synthetic(prefill, seed=1):
+        clusterer.add(features, names)
+    extra = synthetic(batch, seed=2, start=prefill)
+    for features, _ in extra:  # the new batch follows the corpus in time
+        features.published = date(2025, 1, 2)
+    started = time.perf_counter()
+    for features, names in extra:
+        clusterer.add(features, names)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1_000)
+    args = parser.parse_args()
+    small = time_batch(args.small, args.batch)
+    large = time_batch(args.large, args.batch)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "batch": args.batch,
+        f"add_to_{args.small}_s": round(small, 2),
+        f"add_to_{args.large}_s": round(large, 2),
+        "ratio": round(large / small, 2),
+        "peak_memory_mb": round(peak_mb),
+        "target": TARGET_RATIO,
+    }
+    print(json.dumps(result, indent=2))
+    return 0 if result["ratio"] <= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Copies, translations, stories and storylines on the project's demo corpus and small texts."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from newsdesk.cli import cli
+from newsdesk.evaluate.stories import bcubed
+from newsdesk.linking.copies import CopyDetector
+from newsdesk.linking.features import ArticleFeatures, shingles
+from newsdesk.linking.stories import StoryClusterer
+
+# The demo corpus's events (see demo/gold/README.md): talks (A), accord signed (B), bushfire (C).
+EVENTS = {
+    "A": [
+        "meridianpost-geneva-dam-talks",
+        "newsbuzz24-geneva-dam-talks",
+        "globalledger-varsha-talks",
+        "elobservador-represa-ginebra",
+        "cpa-20250303-varsha-talks",
+    ],
+    "B": [
+        "courrierlemanique-accord-varsha",
+        "globalledger-varsha-accord-signed",
+        "trendwatchdaily-varsha-accord",
+        "eastbridge-varsha-accord-analysis",
+    ],
+    "C": ["trendwatchdaily-bushfire-evacuations", "southernhorizon-wandoon-fire", "cpa-20250306-wandoon-fire"],
+}
+
+
+@pytest.fixture(scope="module")
+def demo_clusters(demo_corpus: Path) -> dict[str, dict]:
+    result = CliRunner().invoke(cli, ["cluster", str(demo_corpus)])
+    assert result.exit_code == 0, result.stderr
+    return {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+
+
+@pytest.fixture(scope="module")
+def demo_corpus() -> Path:
+    return Path(__file__).resolve().parents[1] / "demo" / "corpus"
+
+
+def test_demo_events_are_stories_across_languages(demo_clusters: dict[str, dict]) -> None:
+    gold = {article: event for event, articles in EVENTS.items() for article in articles}
+    ids = sorted(gold)
+    assert bcubed([demo_clusters[i]["story"] for i in ids], [gold[i] for i in ids])[2] == 1.0
+
+
+def test_demo_storylines_join_talks_and_accord_only(demo_clusters: dict[str, dict]) -> None:
+    line = {event: {demo_clusters[a]["storyline"] for a in articles} for event, articles in EVENTS.items()}
+    assert len(line["A"]) == len(line["B"]) == len(line["C"]) == 1
+    assert line["A"] == line["B"]
+    assert line["A"] != line["C"]
+
+
+def test_syndicated_copy_points_to_its_original(demo_clusters: dict[str, dict]) -> None:
+    copy = demo_clusters["newsbuzz24-geneva-dam-talks"]
+    assert (copy["copy_of"], copy["copy_kind"]) == ("meridianpost-geneva-dam-talks", "copy")
+    assert sum("copy_of" in r for r in demo_clusters.values()) == 1
+
+
+def _features(i: str, text: str, vector: list[float], language: str = "en", day: int | None = None) -> ArticleFeatures:
+    v = np.asarray(vector, dtype=np.float32)
+    v = np.pad(v, (0, 512 - len(v)))
+    return ArticleFeatures(
+        id=i,
+        vector=v / np.linalg.norm(v),
+        language=language,
+        published=date(2025, 3, day) if day else None,
+        shingles=frozenset(shingles(text)),
+    )
+
+
+def test_copy_of_a_copy_points_to_the_first_original() -> None:
+    text = " ".join(f"word{i}" for i in range(200))
+    detector = CopyDetector()
+    assert detector.add(_features("a", text, [1, 0], day=3)) is None
+    first = detector.add(_features("b", text + " extra words at the end", [1, 0], day=4))
+    second = detector.add(_features("c", "Read also something " + text, [1, 0], day=5))
+    assert first is not None
+    assert first.original == "a"
+    assert second is not None
+    assert second.original == "a"
+    assert detector.add(_features("d", " ".join(f"other{i}" for i in range(200)), [0, 1], day=5)) is None
+
+
+def test_translation_needs_another_language_and_close_meaning() -> None:
+    detector = CopyDetector()
+    english = _features("en", "the talks ended", [1, 0.1], day=3)
+    detector.add(english)
+    spanish = _features("es", "las conversaciones terminaron", [1, 0.12], language="es", day=3)
+    link = detector.add(spanish, [(english, float(english.vector @ spanish.vector))])
+    assert link is not None
+    assert (link.original, link.kind) == ("en", "translation")
+    english2 = _features("en2", "other words entirely", [1, 0.11], day=3)
+    assert detector.add(english2, [(english, float(english.vector @ english2.vector))]) is None
+
+
+def test_look_alike_events_with_different_people_and_years_stay_apart() -> None:
+    clusterer = StoryClusterer()
+    base = [1.0, 0.2, 0.1]
+    first = clusterer.add(_features("q1", "x", base), Counter({("PERSON", "reid"): 4, ("GPE", "malibu"): 2}))
+    same = clusterer.add(_features("q2", "y", [1.0, 0.21, 0.1]), Counter({("PERSON", "reid"): 3, ("GPE", "malibu"): 1}))
+    other = clusterer.add(
+        _features("q3", "z", [1.0, 0.22, 0.12]), Counter({("PERSON", "lohan"): 4, ("GPE", "malibu"): 1})
+    )
+    assert same.story == first.story
+    assert other.story != first.story
+
+
+def test_time_window_separates_events_weeks_apart() -> None:
+    clusterer = StoryClusterer()
+    names = Counter({("ORG", "harbour union"): 3})
+    a = clusterer.add(_features("w1", "x", [1, 0.3], day=1), names)
+    b = clusterer.add(_features("w2", "y", [1, 0.3], day=2), names)
+    c = clusterer.add(_features("w3", "z", [1, 0.3], day=28), names)
+    assert a.story == b.story != c.story
+    assert clusterer.storyline(c.story) == clusterer.storyline(a.story)  # same names and topic, weeks later
