@@ -124,3 +124,17 @@ def test_time_window_separates_events_weeks_apart() -> None:
     c = clusterer.add(_features("w3", "z", [1, 0.3], day=28), names)
     assert a.story == b.story != c.story
     assert clusterer.storyline(c.story) == clusterer.storyline(a.story)  # same names and topic, weeks later
+
+
+def test_ingest_keeps_stories_current_across_runs(tmp_path: Path, demo_corpus: Path) -> None:
+    db = str(tmp_path / "news.db")
+    runner = CliRunner()
+    first = [demo_corpus / n for n in ("meridianpost-geneva-dam-talks.txt", "southernhorizon-wandoon-fire.html")]
+    assert runner.invoke(cli, ["ingest", *map(str, first), "--db", db]).exit_code == 0
+    assert runner.invoke(cli, ["ingest", str(demo_corpus), "--db", db]).exit_code == 0
+    rows = [json.loads(x) for x in runner.invoke(cli, ["stories", "--db", db]).stdout.splitlines()]
+    by_article = {a: r for r in rows for a in r["articles"]}
+    for articles in EVENTS.values():
+        assert len({by_article[a]["id"] for a in articles}) == 1
+    assert by_article[EVENTS["A"][0]]["storyline"] == by_article[EVENTS["B"][0]]["storyline"]
+    assert by_article[EVENTS["A"][0]]["storyline"] != by_article[EVENTS["C"][0]]["storyline"]

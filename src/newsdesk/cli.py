@@ -295,6 +295,22 @@ def list_(db: str, limit: int | None, offset: int, language: str | None, outlet:
 
 
 @cli.command(context_settings=CONTEXT)
+@_db_option
+def stories(db: str) -> None:
+    """List stored stories, most recently updated first: id, storyline, title, article ids.
+
+    \b
+    Example:
+      newsdesk stories --db news.db
+    """
+    from .store.linking import story_rows
+
+    with _store(db, must_exist=True) as store, store.engine.connect() as conn:
+        for row in story_rows(conn):
+            click.echo(_dump(row))
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("article_id", metavar="ID")
 @_db_option
 @click.option("--raw", is_flag=True, help="Include the raw input (HTML or text) as read.")

@@ -7,16 +7,17 @@ are analysed again; unchanged ones cost one hash comparison.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .model import Article
+from .model import Analysis, Article
 from .store import IngestReport, Store
 
 if TYPE_CHECKING:
     from .analysis import Analyzer
 
-__all__ = ["BATCH", "ingest"]
+__all__ = ["BATCH", "StoryLinker", "ingest"]
 
 BATCH = 64  # articles per transaction, and per analysis batch
 
@@ -28,6 +29,7 @@ def ingest(
     from .analysis.pipeline import ANALYSIS_VERSION
 
     report = IngestReport()
+    linker: StoryLinker | None = None
     for chunk in _chunks(articles, batch):
         part = store.add_articles(chunk)
         report.added += part.added
@@ -39,9 +41,41 @@ def ingest(
         todo = store.needs_analysis(list(latest), ANALYSIS_VERSION)
         targets = [a for a in latest.values() if a.id in todo]
         if targets:
-            store.save_analyses(list(analyzer.analyze(targets)), analyzer.registry.entities, ANALYSIS_VERSION)
+            analyses = list(analyzer.analyze(targets))
+            store.save_analyses(analyses, analyzer.registry.entities, ANALYSIS_VERSION)
             report.analyzed += [a.id for a in targets]
+            linker = linker or StoryLinker(store)
+            linker.link(list(zip(targets, analyses, strict=True)))
     return report
+
+
+class StoryLinker:
+    """Keeps the store's stories current: resumes the online clusterer from the stored features of
+    recent articles, then places each newly analysed article."""
+
+    def __init__(self, store: Store) -> None:
+        from .linking.stories import StoryClusterer
+        from .store.linking import load_recent
+
+        self.store = store
+        self.clusterer = StoryClusterer()
+        with store.engine.connect() as conn:
+            for features, mentions, story, storyline, minhash, original in load_recent(
+                conn, self.clusterer.settings.keep_days
+            ):
+                self.clusterer.restore(features, mentions, story, storyline, minhash, original)
+
+    def link(self, pairs: list[tuple[Article, Analysis]]) -> None:
+        """Assign stories in publication order and write them, with storylines, in one transaction."""
+        from .linking.pipeline import iter_features
+        from .store.linking import save_assignment, sync_storylines
+
+        items = sorted(iter_features(pairs), key=lambda item: item[0].published or date.max)
+        with self.store.engine.begin() as conn:
+            for features, mentions in items:
+                assignment = self.clusterer.add(features, mentions)
+                save_assignment(conn, assignment, features, mentions, self.clusterer.minhash_values(features.id))
+            sync_storylines(conn, self.clusterer)
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .features import ArticleFeatures
@@ -20,6 +21,7 @@ COPY_JACCARD = 0.5  # share of 5-word shingles two texts must have in common to 
 TRANSLATION_SIMILARITY = 0.92  # embedding cosine of an article and its translation (MEANTIME dev set)
 TRANSLATION_DAYS = 7
 NUM_PERM = 64
+SCHEME = "affine32"  # stated, so signatures stored by one run load in the next
 
 
 @dataclass(slots=True)
@@ -62,6 +64,23 @@ class CopyDetector:
         if link is not None:
             self._original[features.id] = link.original
         return link
+
+    def remember(self, features: ArticleFeatures, hashvalues: np.ndarray | None, original: str | None) -> None:
+        """Restore an article seen in an earlier run (its MinHash values as stored)."""
+        minhash = None
+        if hashvalues is not None:
+            minhash = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME, hashvalues=hashvalues)
+        if minhash is not None and features.id not in self._seen:
+            self._lsh.insert(features.id, minhash)
+        self._seen[features.id] = _Seen(minhash, features.published, features.language, self._order)
+        self._order += 1
+        if original:
+            self._original[features.id] = original
+
+    def minhash_values(self, article: str) -> np.ndarray | None:
+        """The stored signature of an article, to persist it."""
+        seen = self._seen.get(article)
+        return seen.minhash.hashvalues if seen is not None and seen.minhash is not None else None
 
     def forget(self, article: str) -> None:
         """Drop an article that left the time window (bounded memory)."""
@@ -108,6 +127,6 @@ class CopyDetector:
 
 
 def _minhash(shingles: frozenset[str]) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=7)
+    minhash = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return minhash

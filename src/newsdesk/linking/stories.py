@@ -108,6 +108,34 @@ class StoryClusterer:
         self._evict(keep=story)
         return assignment
 
+    def restore(
+        self,
+        features: ArticleFeatures,
+        mentions: Counter[tuple[str, str]],
+        story: str,
+        storyline: str,
+        minhash: np.ndarray | None = None,
+        original: str | None = None,
+    ) -> None:
+        """Put back an article clustered in an earlier run, without re-deciding its story."""
+        if story not in self._stories:
+            self._stories[story] = _Story(story, np.zeros(DIM, dtype=np.float32))
+        self._storyline.setdefault(story, story)
+        root = self.storyline(storyline) if storyline in self._storyline else storyline
+        self._storyline.setdefault(root, root)
+        if self.storyline(story) != root:
+            self._storyline[self.storyline(story)] = root
+        self._copies.remember(features, minhash, original)
+        self._remember(features, mentions, story)
+
+    def story_ids(self) -> list[str]:
+        """Stories held in memory (those of the current time window)."""
+        return list(self._stories)
+
+    def minhash_values(self, article: str) -> np.ndarray | None:
+        """The article's MinHash signature, for storing with its features."""
+        return self._copies.minhash_values(article)
+
     def storyline(self, story: str) -> str:
         """The storyline a story belongs to (the id of its earliest story)."""
         root = story

@@ -336,6 +336,9 @@ def _migrate(conn: Any, found: int) -> None:
     columns = {c["name"] for c in inspect(conn).get_columns("articles")}
     if found < 2 and "analyzed_hash" not in columns:
         conn.execute(text("ALTER TABLE articles ADD COLUMN analyzed_hash VARCHAR(64)"))
+    story_columns = {c["name"] for c in inspect(conn).get_columns("story_articles")}
+    if found < 3 and "copy_kind" not in story_columns:
+        conn.execute(text("ALTER TABLE story_articles ADD COLUMN copy_kind VARCHAR(16)"))
 
 
 def _annotation_rows(analysis: Analysis) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -24,6 +25,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "annotations",
     "article_entities",
+    "article_features",
     "articles",
     "entities",
     "info",
@@ -32,7 +34,7 @@ __all__ = [
     "story_articles",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 metadata = MetaData()
 
 info = Table(
@@ -119,4 +121,20 @@ story_articles = Table(
     Column("story", String(128), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
     Column("article", String(512), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("copy_of", String(512)),  # the article this one copies or translates, if any
+    Column("copy_kind", String(16)),  # "copy" or "translation"
 )
+Index("ix_story_articles_article", story_articles.c.article)
+
+# What the online story clusterer needs to resume where the last ingest stopped.
+article_features = Table(
+    "article_features",
+    metadata,
+    Column("article", String(512), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("published", String(10)),
+    Column("language", String(16)),
+    Column("vector", LargeBinary, nullable=False),  # 512 float16
+    Column("minhash", LargeBinary),  # 64 uint64 hash values of the text's shingles
+    Column("mentions", JSON, nullable=False),  # [[label, key, count], ...]
+    Column("keys", JSON, nullable=False),  # {"dates": [...], "numbers": [...]}
+)
+Index("ix_article_features_published", article_features.c.published)
