@@ -19,10 +19,12 @@ demo: setup
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/newsdesk extract demo/corpus --out $(DEMO)/articles.jsonl
 	$(BIN)/newsdesk analyze demo/corpus --out $(DEMO)/analysis.json
+	$(BIN)/newsdesk cluster demo/corpus --out $(DEMO)/stories.jsonl
 	$(BIN)/newsdesk ingest demo/corpus --db $(DEMO)/newsdesk.db
 	@echo
 	@echo "Demo done. Cleaned articles (JSON Lines): $(DEMO)/articles.jsonl"
 	@echo "Entities, quotes, quantities, dates:      $(DEMO)/analysis.json"
+	@echo "Stories and storylines:                   $(DEMO)/stories.jsonl"
 	@echo "Database: $(DEMO)/newsdesk.db  (try: $(BIN)/newsdesk list --db $(DEMO)/newsdesk.db)"
 
 test: setup lint
@@ -34,10 +36,12 @@ lint: setup
 eval: setup
 	$(BIN)/newsdesk eval extraction
 	$(BIN)/newsdesk eval analysis
+	$(BIN)/newsdesk eval stories
 
 bench: setup
 	$(BIN)/python benchmarks/extract_speed.py
 	$(BIN)/python benchmarks/analyze_speed.py
+	$(BIN)/python benchmarks/cluster_scaling.py
 
 lock: setup
 	(echo "# Exact versions newsdesk is tested with (pip install -c constraints.txt). Regenerate: make lock"; \
