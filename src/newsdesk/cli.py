@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,12 +110,16 @@ def _iter_articles(inputs: Iterable[str], failures: _Failures, **options: Any) -
             yield item
 
 
-def _open_out(out: str | None) -> IO[str]:
+@contextmanager
+def _output(out: str | None) -> Iterator[IO[str]]:
+    """stdout, or the --out file (its folder created), closed afterwards."""
     if out in (None, "-"):
-        return sys.stdout
+        yield sys.stdout
+        return
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("w", encoding="utf-8")
+    with path.open("w", encoding="utf-8") as stream:
+        yield stream
 
 
 def _dump(obj: Any) -> str:
@@ -144,14 +149,10 @@ def extract(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
       echo '{"id": "a1", "text": "Title\\n\\nBody..."}' | newsdesk extract -
     """
     failures, done = _Failures(), 0
-    stream = _open_out(out)
-    try:
+    with _output(out) as stream:
         for article in _iter_articles(inputs, failures, **options):
             stream.write(_dump(article.to_json()) + "\n")
             done += 1
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
     _finish(failures, done)
 
 
@@ -183,22 +184,18 @@ def analyze(inputs: tuple[str, ...], out: str | None, fmt: str, **options: Any) 
 
     analyzer = Analyzer()
     failures, done = _Failures(), 0
-    stream = _open_out(out)
-    try:
+    with _output(out) as stream:
         if fmt == "json":
             stream.write('{"articles": [\n')
         for analysis in analyzer.analyze(_iter_articles(inputs, failures, **options)):
-            record = _dump(analysis.to_json())
+            record = _dump(analyzer.resolve(analysis).to_json())
             stream.write((",\n" if done and fmt == "json" else "") + record + ("\n" if fmt == "jsonl" else ""))
             done += 1
-        entities = [e.to_json() for e in analyzer.registry.entities.values()]
+        entities = analyzer.entity_records()
         if fmt == "json":
             stream.write(f'\n], "entities": {_dump(entities)}, "models": {_dump(analyzer.models())}}}\n')
         else:
             stream.write(_dump({"entities": entities, "models": analyzer.models()}) + "\n")
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
     _finish(failures, done)
 
 
@@ -225,8 +222,7 @@ def cluster(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
     failures = _Failures()
     articles = list(_iter_articles(inputs, failures, **options))
     analyses = list(analyzer.analyze(articles))
-    stream = _open_out(out)
-    try:
+    with _output(out) as stream:
         for assignment in cluster_articles(zip(articles, analyses, strict=True)):
             record: dict[str, Any] = {
                 "id": assignment.article,
@@ -236,9 +232,6 @@ def cluster(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
             if assignment.copy is not None:
                 record |= {"copy_of": assignment.copy.original, "copy_kind": assignment.copy.kind}
             stream.write(_dump(record) + "\n")
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
     _finish(failures, len(articles))
 
 

@@ -42,7 +42,9 @@ def ingest(
         targets = [a for a in latest.values() if a.id in todo]
         if targets:
             analyses = list(analyzer.analyze(targets))
+            analyses = [analyzer.resolve(a) for a in analyses]  # after the whole batch: merges included
             store.save_analyses(analyses, analyzer.registry.entities, ANALYSIS_VERSION)
+            store.save_aliases(analyzer.registry.aliases())
             report.analyzed += [a.id for a in targets]
             linker = linker or StoryLinker(store)
             linker.link(list(zip(targets, analyses, strict=True)))

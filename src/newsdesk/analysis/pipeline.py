@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -56,6 +57,10 @@ class EntityRegistry:
         """The current id of an entity (registries that merge later map old ids forward)."""
         return entity
 
+    def aliases(self) -> dict[str, str]:
+        """Ids handed out that were merged since (none here: exact names never merge)."""
+        return {}
+
     def add(self, label: str, name: str, variants: Iterable[str], article: str) -> str:
         eid = entity_id(label, name)
         entity = self.entities.get(eid)
@@ -69,12 +74,19 @@ class EntityRegistry:
         return eid
 
 
+def _default_registry() -> Any:
+    """Cross-article, cross-lingual identities (newsdesk.linking.identities)."""
+    from ..linking.identities import IdentityRegistry
+
+    return IdentityRegistry()
+
+
 @dataclass(slots=True)
 class Analyzer:
     """Runs the analysis components over articles; models are loaded on first use per language."""
 
     settings: AnalyzeSettings = field(default_factory=AnalyzeSettings)
-    registry: EntityRegistry = field(default_factory=EntityRegistry)
+    registry: Any = field(default_factory=_default_registry)  # EntityRegistry or linking's IdentityRegistry
 
     def models(self) -> dict[str, str]:
         """Importable package of each loaded pipeline, by role, for the `models` key of the output."""
@@ -96,6 +108,21 @@ class Analyzer:
                 if warning:
                     result.warnings.insert(0, warning)
                 yield result
+
+    def resolve(self, analysis: Analysis) -> Analysis:
+        """Point the analysis at current entity ids (identities may have merged since it was made)."""
+        for item in (*analysis.mentions, *analysis.quotes):
+            if item.entity:
+                item.entity = self.registry.resolve(item.entity)
+        return analysis
+
+    def entity_records(self) -> list[dict[str, Any]]:
+        """The run's entities for output, plus one `same_as` record per merged-away id, so every id
+        an article was written with can be looked up."""
+        records = [e.to_json() for e in self.registry.entities.values()]
+        for old, new in self.registry.aliases().items():
+            records.append({"id": old, "same_as": new})
+        return records
 
     def _text(self, article: Article) -> tuple[str, str | None]:
         if len(article.text) <= self.settings.max_chars:

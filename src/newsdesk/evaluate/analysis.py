@@ -160,6 +160,8 @@ def _demo_scores(analyzer: Any, demo_dir: Path) -> dict[str, Any]:
     gold = {name: _load(demo_dir / "gold" / f"{name}.json") for name in ("quotes", "entities", "quantities", "dates")}
     articles = [a for a in iter_extract(iter_documents([demo_dir / "corpus"])) if isinstance(a, Article)]
     analyses = {a.article: a for a in analyzer.analyze(articles)}
+    for analysis in analyses.values():
+        analyzer.resolve(analysis)
     names = {e.id: {_key(v) for v in [e.name, *e.variants]} for e in analyzer.registry.entities.values()}
     forms: dict[str, set[str]] = {k: {_key(v["name"])} for k, v in gold["entities"]["entities"].items()}
     for items in gold["entities"]["mentions"].values():

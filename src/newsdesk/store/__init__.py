@@ -204,6 +204,15 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"could not write annotations to {self.url}: {_reason(exc)}") from None
 
+    def save_aliases(self, aliases: dict[str, str]) -> None:
+        """Mark stored entities that have since merged into another (their rows stay for old spans)."""
+        if not aliases:
+            return
+        with self.engine.begin() as conn:
+            stored = {row.id for row in conn.execute(select(entities.c.id).where(entities.c.id.in_(list(aliases))))}
+            for old in stored:
+                conn.execute(update(entities).where(entities.c.id == old).values(data={"same_as": aliases[old]}))
+
     def get_analysis(self, article_id: str) -> Analysis | None:
         """The stored annotations of one article, as an Analysis record."""
         article = self.get(article_id)
@@ -225,6 +234,8 @@ class Store:
             for row in conn.execute(select(article_entities.c.entity, article_entities.c.article)):
                 links.setdefault(row.entity, []).append(row.article)
             for row in conn.execute(select(entities).order_by(entities.c.name)).mappings():
+                if (row["data"] or {}).get("same_as"):
+                    continue  # merged into another identity
                 yield Entity(
                     row["id"], row["name"], row["label"], list(row["variants"]), sorted(links.get(row["id"], []))
                 )
