@@ -37,6 +37,7 @@ eval: setup
 	$(BIN)/newsdesk eval extraction
 	$(BIN)/newsdesk eval analysis
 	$(BIN)/newsdesk eval stories
+	$(BIN)/newsdesk eval identities
 
 bench: setup
 	$(BIN)/python benchmarks/extract_speed.py

@@ -401,6 +401,19 @@ def eval_stories() -> None:
     click.echo(json.dumps(evaluate_stories(_data_dir()), indent=2))
 
 
+@eval_.command(name="identities", context_settings=CONTEXT)
+def eval_identities() -> None:
+    """Cross-document entity identity: BCubed F1 on ECB+ and MEANTIME, with name-match baselines.
+
+    \b
+    Example:
+      newsdesk eval identities
+    """
+    from .evaluate.identities import evaluate_identities
+
+    click.echo(json.dumps(evaluate_identities(_data_dir()), indent=2))
+
+
 def _data_dir() -> Path:
     if os.environ.get("NEWSDESK_DATA"):
         return Path(os.environ["NEWSDESK_DATA"])
