@@ -37,8 +37,9 @@ def _articles(limit: int) -> list:
         return items
     demo = [a for a in iter_extract(iter_documents([ROOT / "demo" / "corpus"])) if isinstance(a, Article)]
     english = [a for a in demo if a.language == "en"]
-    return [Article(id=f"{a.id}-{i}", text=a.text, language="en") for i in range(limit // len(english) + 1)
-            for a in english][:limit]
+    return [
+        Article(id=f"{a.id}-{i}", text=a.text, language="en") for i in range(limit // len(english) + 1) for a in english
+    ][:limit]
 
 
 def main() -> int:

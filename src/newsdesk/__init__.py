@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis",
+    "Analyzer",
     "Article",
     "EvaluationError",
     "ExtractSettings",
@@ -21,6 +23,8 @@ __all__ = [
     "Span",
     "Store",
     "StoreError",
+    "analyze",
+    "cluster_articles",
     "extract",
     "iter_documents",
     "iter_extract",
@@ -39,12 +43,18 @@ _WHERE = {
     "iter_extract": "extraction",
     "iter_documents": "sources",
     "Store": "store",
+    "Analysis": "model",
+    "Analyzer": "analysis",
+    "analyze": "analysis",
+    "cluster_articles": "linking.pipeline",
 }
 
 if TYPE_CHECKING:
+    from .analysis import Analyzer, analyze
     from .errors import EvaluationError, InputError, NewsdeskError, StoreError
     from .extraction import ExtractSettings, extract, iter_extract
-    from .model import Article, RawDocument, Span
+    from .linking.pipeline import cluster_articles
+    from .model import Analysis, Article, RawDocument, Span
     from .sources import iter_documents
     from .store import Store
 
