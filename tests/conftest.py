@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from spacy.language import Language
+
+from newsdesk.analysis.models import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -35,3 +38,19 @@ def shared_data() -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+# The spaCy pipelines newsdesk runs (loaded once per process by load_pipeline), by language.
+@pytest.fixture(scope="session")
+def en() -> Language:
+    return load_pipeline("en").nlp
+
+
+@pytest.fixture(scope="session")
+def fr() -> Language:
+    return load_pipeline("fr").nlp
+
+
+@pytest.fixture(scope="session")
+def es() -> Language:
+    return load_pipeline("es").nlp

@@ -7,30 +7,10 @@ import spacy
 from spacy.language import Language
 
 from newsdesk.analysis.dates import find_date_spans, find_dates
-from newsdesk.analysis.models import load_pipeline
 from newsdesk.model import DateRef
 
 WEDNESDAY = "2022-01-26"  # publication date of most examples: a Wednesday
 FRENCH_WEDNESDAY = "2025-03-19"
-
-
-def _load(name: str) -> Language:
-    return load_pipeline(name).nlp  # the pipeline newsdesk itself runs, loaded once per process
-
-
-@pytest.fixture(scope="module")
-def en() -> Language:
-    return _load("en")
-
-
-@pytest.fixture(scope="module")
-def fr() -> Language:
-    return _load("fr")
-
-
-@pytest.fixture(scope="module")
-def es() -> Language:
-    return _load("es")
 
 
 def _dates(nlp: Language, text: str, published: str | None = WEDNESDAY) -> dict[str, DateRef]:

@@ -6,28 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from newsdesk.analysis.models import load_pipeline
 from newsdesk.analysis.quantities import find_quantities
 from newsdesk.model import Quantity
-
-
-def _load(name: str) -> Language:
-    return load_pipeline(name).nlp  # the pipeline newsdesk itself runs, loaded once per process
-
-
-@pytest.fixture(scope="module")
-def en() -> Language:
-    return _load("en")
-
-
-@pytest.fixture(scope="module")
-def fr() -> Language:
-    return _load("fr")
-
-
-@pytest.fixture(scope="module")
-def es() -> Language:
-    return _load("es")
 
 
 def _found(nlp: Language, text: str, language: str | None = None) -> dict[str, Quantity]:
