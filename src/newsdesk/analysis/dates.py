@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from newsdesk.analysis.sentences import text_of
+from newsdesk.analysis.sentences import has_annotation, text_of
 from newsdesk.model import DateRef
 
 __all__ = ["FUTURE_WINDOW_DAYS", "find_date_spans", "find_dates"]
@@ -243,14 +243,6 @@ def _parse_published(published: str | None) -> date | None:
         return None
 
 
-def _annotated(doc: Doc, attribute: str) -> bool:
-    """`Doc.has_annotation`, which scans every token, asked once per document."""
-    key = f"newsdesk_has_{attribute}"
-    if key not in doc.user_data:
-        doc.user_data[key] = doc.has_annotation(attribute)
-    return bool(doc.user_data[key])
-
-
 # --- word lists and patterns -------------------------------------------------------------------
 
 
@@ -320,7 +312,7 @@ def _candidates(doc: Doc, lang: str) -> list[_Found]:
     if not text.strip():
         return []
     found = _search(text, lang, doc, strict=True)
-    if _annotated(doc, "ENT_IOB") and (lang == "en" or any(e.label_ in ("DATE", "TIME") for e in doc.ents)):
+    if has_annotation(doc, "ENT_IOB") and (lang == "en" or any(e.label_ in ("DATE", "TIME") for e in doc.ents)):
         taken = sorted((e.start_char, e.end_char) for e in doc.ents)
         found = [f for f in found if not _overlaps(taken, f.start, f.end)] + _from_entities(doc, lang)
     return sorted(found, key=lambda f: f.start)
@@ -743,7 +735,7 @@ def _anchor_clocks(refs: list[DateRef], text: str) -> None:
 
 def _tense(doc: Doc, start: int, end: int) -> str | None:
     """'future' or 'past' for the clause holding the expression, from the parse; None when unknown or present."""
-    if not _annotated(doc, "DEP"):
+    if not has_annotation(doc, "DEP"):
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:

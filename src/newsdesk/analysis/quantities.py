@@ -17,7 +17,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.analysis.dates import find_date_spans
-from newsdesk.analysis.sentences import text_of
+from newsdesk.analysis.sentences import has_annotation, text_of
 from newsdesk.model import Quantity
 
 __all__ = ["APPROXIMATORS", "find_quantities"]
@@ -109,14 +109,6 @@ def find_quantities(doc: Doc, language: str | None = None) -> list[Quantity]:
     except Exception:  # never let one odd article stop the pipeline
         LOGGER.exception("quantity search failed part-way; keeping %d quantities", len(found))
     return found
-
-
-def _annotated(doc: Doc, attribute: str) -> bool:
-    """`Doc.has_annotation`, which scans every token, asked once per document."""
-    key = f"newsdesk_has_{attribute}"
-    if key not in doc.user_data:
-        doc.user_data[key] = doc.has_annotation(attribute)
-    return bool(doc.user_data[key])
 
 
 # --- reading numbers ---------------------------------------------------------------------------
@@ -379,7 +371,7 @@ def _is_name_part(doc: Doc, run: _Run) -> bool:
 def _root(doc: Doc, run: _Run) -> Token:
     """The run's syntactic head (its last token when the doc has no parse)."""
     tokens = doc[run.start : run.end]
-    if not _annotated(doc, "DEP"):
+    if not has_annotation(doc, "DEP"):
         return tokens[-1]
     return next((t for t in tokens if not run.start <= t.head.i < run.end or t.head.i == t.i), tokens[-1])
 
@@ -427,7 +419,7 @@ def _counted(doc: Doc, run: _Run, lang: str) -> tuple[str | None, int]:
 
 def _parsed_noun_end(doc: Doc, run: _Run, k: int) -> int | None:
     """End of the noun the number modifies in the English parse, modifiers in between included."""
-    if not _annotated(doc, "DEP"):
+    if not has_annotation(doc, "DEP"):
         return None
     root = _root(doc, run)
     head = root.head
@@ -445,7 +437,7 @@ def _parsed_noun_end(doc: Doc, run: _Run, k: int) -> int | None:
 
 def _noun_end(doc: Doc, k: int, lang: str) -> int | None:
     """End of the noun phrase right after the number, read from part-of-speech tags (or word shapes)."""
-    tagged = _annotated(doc, "POS") or _annotated(doc, "TAG")
+    tagged = has_annotation(doc, "POS") or has_annotation(doc, "TAG")
     taken: list[Token] = []
     for token in doc[k : k + 6]:
         joined = token.text == "-" and taken and not taken[-1].whitespace_ and not token.whitespace_

@@ -30,7 +30,7 @@ from .cues import (
     UNNAMED_DETERMINERS,
 )
 from .entities import TITLES
-from .sentences import sentence_of, sentences, text_of
+from .sentences import has_annotation, sentence_of, sentences, text_of
 
 __all__ = ["find_quotes", "quote_spans"]
 
@@ -87,7 +87,7 @@ def find_quotes(doc: Doc, mentions: list[Mention], language: str | None = None) 
     ctx = _Context(doc, sorted(mentions, key=lambda m: m.start), (language or "en")[:2])
     paragraphs = _paragraphs(text_of(doc))
     direct = list(_direct(ctx, paragraphs))
-    reported = list(_reported(ctx, direct, paragraphs)) if doc.has_annotation("DEP") else []
+    reported = list(_reported(ctx, direct, paragraphs)) if has_annotation(doc, "DEP") else []
     ctx.descriptors = _descriptors(doc, ctx.mentions)
     quotes = [_resolve_candidate(ctx, c) for c in _merge(text_of(doc), direct, reported)]
     return [q for q in quotes if q is not None]
@@ -166,7 +166,7 @@ def _cue_around(ctx: _Context, start: int, end: int) -> tuple[str | None, Token 
     ("Stoltenberg stressed: “…”"), or the subject of the sentence as a last resort."""
     doc = ctx.doc
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not doc.has_annotation("DEP"):
+    if span is None or not has_annotation(doc, "DEP"):
         return None, None, False
     last_sentence, first_sentence = sentence_of(doc, span.end - 1), sentence_of(doc, span.start)
     after = [t for t in doc[span.end : last_sentence.end] if t.idx >= end]
@@ -386,7 +386,7 @@ def _according_candidate(sentence: Span, i: int, n: int) -> _Candidate | None:
     if source is None:
         return None
     skip = {t.i for t in cue} | {t.i for t in source}
-    if sentence.doc.has_annotation("DEP"):
+    if has_annotation(sentence.doc, "DEP"):
         skip |= {t.i for c in cue for t in c.subtree}
     tokens = [t for t in sentence if t.i not in skip and not t.is_space]
     lead = [t for t in tokens if t.i < cue[0].i]
@@ -405,7 +405,7 @@ def _according_candidate(sentence: Span, i: int, n: int) -> _Candidate | None:
 def _according_source(cue: Span) -> Span | None:
     """The noun phrase that "according to" / "según" introduces."""
     doc, last = cue.doc, cue[-1]
-    if doc.has_annotation("DEP"):
+    if has_annotation(doc, "DEP"):
         heads = [c for t in cue for c in t.children if c.dep_ in ("pobj", "obj", "nmod") and c.i > last.i]
         if not heads and last.head.i > last.i and last.dep_ == "case":  # Spanish/French: the cue hangs off the noun
             heads = [last.head]

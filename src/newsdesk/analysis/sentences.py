@@ -11,7 +11,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span
 
-__all__ = ["sentence_of", "sentences", "text_of"]
+__all__ = ["has_annotation", "sentence_of", "sentences", "text_of"]
 
 _KEY = "newsdesk_sentences"
 
@@ -39,3 +39,11 @@ def text_of(doc: Doc) -> str:
     if cached is None:
         cached = doc.user_data["newsdesk_text"] = doc.text
     return cached
+
+
+def has_annotation(doc: Doc, attribute: str) -> bool:
+    """`Doc.has_annotation`, which scans every token, asked once per document."""
+    key = f"newsdesk_has_{attribute}"
+    if key not in doc.user_data:
+        doc.user_data[key] = doc.has_annotation(attribute)
+    return bool(doc.user_data[key])
