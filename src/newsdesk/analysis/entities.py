@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -364,12 +364,3 @@ def _canonical(group: EntityGroup) -> str:
         return max(counts, key=lambda n: (len(n.split()), counts[n], len(n)))
     spelled = [n for n in counts if not _is_acronym(n)] or list(counts)
     return max(spelled, key=lambda n: (counts[n], len(n)))
-
-
-def index_by_group(groups: list[EntityGroup]) -> dict[int, int]:
-    """Mention start offset -> group index, for quick lookup by position."""
-    index: dict[int, int] = defaultdict(int)
-    for i, group in enumerate(groups):
-        for mention in group.mentions:
-            index[mention.start] = i
-    return dict(index)
