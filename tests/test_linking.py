@@ -138,3 +138,26 @@ def test_ingest_keeps_stories_current_across_runs(tmp_path: Path, demo_corpus: P
         assert len({by_article[a]["id"] for a in articles}) == 1
     assert by_article[EVENTS["A"][0]]["storyline"] == by_article[EVENTS["B"][0]]["storyline"]
     assert by_article[EVENTS["A"][0]]["storyline"] != by_article[EVENTS["C"][0]]["storyline"]
+
+
+def test_shared_lead_words_and_rare_names_decide_between_look_alike_stories() -> None:
+    clusterer = StoryClusterer()
+    quake = _features("e1", "a", [1.0, 0.3], day=2)
+    quake.terms = Counter({"earthquake": 2, "magnitude": 1, "sumatra": 2, "tsunami": 1})
+    storm = _features("e2", "b", [1.0, 0.32], day=2)
+    storm.terms = Counter({"cyclone": 2, "landfall": 1, "odisha": 2, "evacuated": 1})
+    a = clusterer.add(quake, Counter({("GPE", "sumatra"): 3}))
+    b = clusterer.add(storm, Counter({("GPE", "odisha"): 3}))
+    report = _features("e3", "c", [1.0, 0.31], day=3)
+    report.terms = Counter({"earthquake": 1, "sumatra": 1, "aftershocks": 1})
+    candidates = {c.story: clusterer.probability(c.features) for c in clusterer.candidates(report, Counter())}
+    assert set(candidates) == {a.story, b.story}
+    assert candidates[a.story] > candidates[b.story]
+    assert clusterer.add(report, Counter({("GPE", "sumatra"): 2})).story == a.story
+
+
+def test_assign_places_an_article_where_it_is_told() -> None:
+    clusterer = StoryClusterer()
+    first = clusterer.assign(_features("t1", "x", [1, 0], day=1), Counter(), None)
+    second = clusterer.assign(_features("t2", "y", [0, 1], day=1), Counter(), first.story)
+    assert second.story == first.story  # teacher forcing, as `newsdesk eval stories --fit` uses it

@@ -389,16 +389,22 @@ def eval_analysis(demo_dir: Path | None, no_dev_sets: bool) -> None:
 
 
 @eval_.command(name="stories", context_settings=CONTEXT)
-def eval_stories() -> None:
+@click.option("--fit", is_flag=True, help="Fit the story score's weights on the dev sets and print them instead.")
+def eval_stories(fit: bool) -> None:
     """Story BCubed F1 on ECB+ and MEANTIME, and how often translations share a story.
 
-    \b
-    Example:
-      newsdesk eval stories
-    """
-    from .evaluate.stories import evaluate_stories
+    The dev sets are read as `newsdesk cluster` reads them. With --fit, prints the
+    logistic-regression weights of the story score (WEIGHTS in linking/stories.py).
 
-    click.echo(json.dumps(evaluate_stories(_data_dir()), indent=2))
+    \b
+    Examples:
+      newsdesk eval stories
+      newsdesk eval stories --fit
+    """
+    from .evaluate.stories import evaluate_stories, fit_story_weights
+
+    results = fit_story_weights(_data_dir()) if fit else evaluate_stories(_data_dir())
+    click.echo(json.dumps(results, indent=2))
 
 
 @eval_.command(name="identities", context_settings=CONTEXT)

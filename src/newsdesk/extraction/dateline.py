@@ -40,6 +40,8 @@ _DAY_MONTH_YEAR = re.compile(
 )
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _NUMERIC = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+# A 12-hour clock or a US time zone beside a numeric date marks the US month-first order.
+_US_STAMP = re.compile(r"\b\d{1,2}:\d{2}\s*[ap]\.?m\b|\b(?:E|C|M|P)[SD]?T\b", re.I)
 _STAMP = re.compile(r"^\W*(published|posted|updated|date|publié|publicado|veröffentlicht)\b", re.I)
 
 
@@ -59,12 +61,13 @@ def _find_date(text: str) -> str | None:
         candidates.append((match.start(), _iso(match.group(3), _MONTHS[match.group(2).lower()], match.group(1))))
     for match in _MONTH_DAY_YEAR.finditer(text):
         candidates.append((match.start(), _iso(match.group(3), _MONTHS[match.group(1).lower()], match.group(2))))
+    month_first = bool(_US_STAMP.search(text))
     for match in _NUMERIC.finditer(text):
         if match.group(1):
             candidates.append((match.start(), _iso(match.group(1), int(match.group(2)), match.group(3))))
-        else:  # day first, as everywhere but the US; a US order shows itself by a "day" over 12
+        else:  # day first, as everywhere but the US; a US order shows itself by a "day" over 12 or its clock
             day, month = int(match.group(4)), int(match.group(5))
-            if month > 12 >= day:
+            if month > 12 >= day or (month_first and day <= 12):
                 day, month = month, day
             candidates.append((match.start(), _iso(match.group(6), month, day)))
     valid = sorted((pos, iso) for pos, iso in candidates if iso)

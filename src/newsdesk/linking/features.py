@@ -19,12 +19,19 @@ import numpy as np
 from ..analysis.entities import name_key
 from ..model import Analysis, Article
 
-__all__ = ["ArticleFeatures", "Embedder", "features_of", "mention_counts", "parse_date"]
+__all__ = ["ArticleFeatures", "Embedder", "features_of", "lead_terms", "mention_counts", "parse_date"]
 
 LEAD_SENTENCES = 8  # the lead says what happened; later paragraphs drift into background
 MAX_SENTENCE_CHARS = 400
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(\[A-ZÀ-Ý0-9])|\n+")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_TERM = re.compile(r"[^\W\d_]{3,}|\d[\d.,]*\d|\d")
+# Function words too common to tell events apart (idf discounts the rest, in any language).
+_STOP = frozenset(
+    "the and for that with this from have has had was were are been will would said says they their them there "
+    "about into than then also more most after before over under which while when what where who whom whose "
+    "could should may might must can not but its his her our your you she him".split()
+)
 
 
 @dataclass(slots=True)
@@ -40,6 +47,7 @@ class ArticleFeatures:
     dates: frozenset[str] = field(default_factory=frozenset)
     numbers: frozenset[str] = field(default_factory=frozenset)
     shingles: frozenset[str] = field(default_factory=frozenset)  # for near-duplicate detection
+    terms: Counter[str] = field(default_factory=Counter)  # content words of title and lead
     outlet: str | None = None
 
 
@@ -110,7 +118,14 @@ def features_of(article: Article, analysis: Analysis | None, vector: np.ndarray)
         numbers=frozenset(numbers),
         shingles=frozenset(shingles(article.text)),
         outlet=article.outlet,
+        terms=lead_terms(article),
     )
+
+
+def lead_terms(article: Article) -> Counter[str]:
+    """Content words of the title and lead, lowercased, with their counts."""
+    words = _TERM.findall(" ".join(lead_sentences(article)).casefold())
+    return Counter(word for word in words if word not in _STOP)
 
 
 def mention_counts(analysis: Analysis | None) -> Counter[tuple[str, str]]:

@@ -14,7 +14,7 @@ from ..model import Analysis, Article
 from .features import ArticleFeatures, Embedder, features_of, mention_counts
 from .stories import StoryAssignment, StoryClusterer, StorySettings
 
-__all__ = ["cluster_articles", "iter_features"]
+__all__ = ["cluster_articles", "iter_features", "time_order"]
 
 EMBED_BATCH = 64
 
@@ -29,13 +29,18 @@ def iter_features(pairs: Iterable[tuple[Article, Analysis | None]]) -> Iterator[
             yield features_of(article, analysis, vector), mention_counts(analysis)
 
 
+def time_order(features: list[ArticleFeatures]) -> list[int]:
+    """Indexes in publication order; undated articles after the dated ones, in input order."""
+    return sorted(range(len(features)), key=lambda i: (features[i].published or date.max, i))
+
+
 def cluster_articles(
     pairs: Iterable[tuple[Article, Analysis | None]], settings: StorySettings | None = None
 ) -> list[StoryAssignment]:
     """Stories and storylines for articles, processed in publication order (undated ones in input
     order, after the dated ones they follow); returns assignments in input order."""
     items = list(iter_features(pairs))
-    order = sorted(range(len(items)), key=lambda i: (items[i][0].published or date.max, i))
+    order = time_order([features for features, _ in items])
     clusterer = StoryClusterer(settings)
     assigned: dict[int, StoryAssignment] = {}
     for i in order:

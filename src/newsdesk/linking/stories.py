@@ -11,8 +11,11 @@ ECB+ and MEANTIME development sets (see `newsdesk eval stories`).
 
 from __future__ import annotations
 
+import math
 import re
+import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,22 +25,46 @@ from usearch.index import Index
 from .copies import CopyDetector, CopyLink
 from .features import ArticleFeatures
 
-__all__ = ["StoryAssignment", "StoryClusterer", "StorySettings"]
+__all__ = ["FEATURES", "Candidate", "StoryAssignment", "StoryClusterer", "StorySettings"]
 
 DIM = 512
 _YEAR = re.compile(r"^(19[5-9]\d|20[0-4]\d)")
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+_DF_BUCKETS = 1 << 20  # document frequencies by hashed key: 4 MB, whatever the vocabulary
+
+# Logistic-regression weights of the story score, fitted on the ECB+ and MEANTIME dev sets with
+# `newsdesk eval stories --fit` (articles added in time order, each scored against the stories
+# its nearest neighbours belong to, labelled by whether that story is its gold event).
+FEATURES = (
+    "centroid_cosine",  # embedding of the lead vs the story's centroid
+    "nearest_cosine",  # vs the story's closest article
+    "entity_cosine",  # name-mention counts
+    "entity_idf",  # which names are shared, weighted by how rare they are in the stream
+    "both_have_people",
+    "article_person_in_story",  # the article's main person is named in the story
+    "story_person_in_article",  # and the story's main person in the article
+    "both_have_places",
+    "main_place_shared",
+    "same_year",  # publication years: +1 same, -1 different, 0 unknown
+    "years_mentioned",  # +1 a year mentioned in both, -1 none shared, 0 unknown
+    "both_dated",
+    "log_days_apart",
+    "shared_figures",
+    "lead_terms_tfidf",  # content words of the leads, tf-idf cosine
+    "new_language",  # no article of the story is in the article's language (its words cannot match)
+)
+WEIGHTS = (
+    -5.06, 0.33, 0.9, 3.23, 4.3, -1.2, 0.74, 1.26, -0.64, 0.84, 0.92, 0.48, 1.54, -0.49, 0.29, 4.6, 0.95,
+)  # fmt: skip
 
 
 @dataclass(slots=True)
 class StorySettings:
-    """Weights and thresholds of the story score (tuned on the dev sets, never per corpus)."""
+    """How articles join stories (weights and thresholds fitted on the dev sets, never per corpus)."""
 
-    threshold: float = 0.9  # score needed to join an existing story
-    entity_weight: float = 0.7  # cosine of entity-mention counts
-    year_weight: float = 0.2  # bonus for a shared year, penalty for disjoint years
-    number_weight: float = 0.1  # bonus for a shared figure
-    person_weight: float = 0.3  # bonus for shared main people, penalty for different ones
-    story_days: int = 7  # an event's reports come within this many days of each other
+    weights: tuple[float, ...] = WEIGHTS  # intercept, then one per FEATURES entry
+    threshold: float = 0.2  # probability that the best story is the article's event
+    story_days: int = 7  # an event's reports come within days of each other; the gap itself is scored too
     storyline_days: int = 60
     storyline_similarity: float = 0.55  # centroid cosine for two stories of one storyline
     storyline_entities: float = 0.3  # and entity cosine
@@ -45,6 +72,7 @@ class StorySettings:
     keep_days: int = 90  # once the index is full, articles older than this (behind the newest) leave it
     keep_articles: int = 50_000  # the index never evicts below this many articles
     max_keys: int = 64  # entity keys kept per story summary
+    max_terms: int = 256  # lead terms kept per story summary
 
 
 @dataclass(slots=True)
@@ -64,9 +92,14 @@ class _Story:
     total: np.ndarray
     count: int = 0
     entities: Counter[tuple[str, str]] = field(default_factory=Counter)
+    keys: Counter[str] = field(default_factory=Counter)
     persons: Counter[str] = field(default_factory=Counter)
-    years: Counter[str] = field(default_factory=Counter)
+    places: Counter[str] = field(default_factory=Counter)
+    years: Counter[str] = field(default_factory=Counter)  # years mentioned
+    published_years: Counter[int] = field(default_factory=Counter)
     numbers: set[str] = field(default_factory=set)
+    terms: Counter[str] = field(default_factory=Counter)
+    languages: set[str] = field(default_factory=set)
     first: date | None = None
     last: date | None = None
 
@@ -74,6 +107,33 @@ class _Story:
     def centroid(self) -> np.ndarray:
         norm = float(np.linalg.norm(self.total))
         return self.total / norm if norm else self.total
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A story an article could join, with the features the score weighs."""
+
+    story: str
+    features: list[float]
+
+
+class _Frequencies:
+    """Online document frequencies of names and lead terms (hashed, so memory is fixed)."""
+
+    def __init__(self) -> None:
+        self.counts = np.zeros(_DF_BUCKETS, dtype=np.uint32)
+        self.documents = 0
+
+    def add(self, keys: Iterable[str]) -> None:
+        self.counts[list({_bucket(k) for k in keys})] += 1
+        self.documents += 1
+
+    def idf(self, key: str) -> float:
+        return math.log((self.documents + 1) / (int(self.counts[_bucket(key)]) + 1))
+
+
+def _bucket(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % _DF_BUCKETS
 
 
 class StoryClusterer:
@@ -87,19 +147,47 @@ class StoryClusterer:
         self._stories: dict[str, _Story] = {}
         self._storyline: dict[str, str] = {}  # union-find parents over story ids
         self._copies = CopyDetector()
+        self._frequencies = _Frequencies()
         self._next_key = 0
         self._newest: date | None = None
 
     def add(self, features: ArticleFeatures, mentions: Counter[tuple[str, str]] | None = None) -> StoryAssignment:
         """Assign one article (features plus its entity-mention counts) to a story."""
+        mentions = mentions or Counter()
         neighbours = self._neighbours(features)
         link = self._copies.add(features, [(f, s) for f, s, _ in neighbours])
-        mentions = mentions or Counter()
+        score = None
         if link is not None and link.original in self._by_id:
-            story = self._keys[self._by_id[link.original]][1]
-            score = None
+            story: str | None = self._keys[self._by_id[link.original]][1]
         else:
-            story, score = self._best_story(features, mentions, neighbours)
+            story, score = self._best_story(self.candidates(features, mentions, neighbours))
+        return self.assign(features, mentions, story, link, score)
+
+    def candidates(
+        self, features: ArticleFeatures, mentions: Counter[tuple[str, str]], neighbours: list | None = None
+    ) -> list[Candidate]:
+        """The stories of the article's nearest neighbours within the time window, with score features."""
+        if neighbours is None:
+            neighbours = self._neighbours(features)
+        nearest: dict[str, float] = {}
+        for _, similarity, story_id in neighbours:
+            nearest[story_id] = max(similarity, nearest.get(story_id, -1.0))
+        found = []
+        for story_id, similarity in nearest.items():
+            story = self._stories.get(story_id)
+            if story is not None and self._in_window(features.published, story, self.settings.story_days):
+                found.append(Candidate(story_id, self._features(features, mentions, story, similarity)))
+        return found
+
+    def assign(
+        self,
+        features: ArticleFeatures,
+        mentions: Counter[tuple[str, str]],
+        story: str | None,
+        link: CopyLink | None = None,
+        score: float | None = None,
+    ) -> StoryAssignment:
+        """Put the article in the given story (None: a new one) and update the summaries."""
         if story is None:
             story = self._new_story(features)
         self._remember(features, mentions, story)
@@ -154,34 +242,75 @@ class StoryClusterer:
                 found.append((item[0], 1.0 - float(distance), item[1]))
         return found
 
-    def _best_story(
-        self, features: ArticleFeatures, mentions: Counter[tuple[str, str]], neighbours: list
-    ) -> tuple[str | None, float | None]:
+    def _best_story(self, candidates: list[Candidate]) -> tuple[str | None, float | None]:
         best, best_score = None, None
-        for story_id in dict.fromkeys(story for _, _, story in neighbours):
-            story = self._stories.get(story_id)
-            if story is None or not self._in_window(features.published, story, self.settings.story_days):
-                continue
-            score = self._score(features, mentions, story)
+        for candidate in candidates:
+            score = self.probability(candidate.features)
             if best_score is None or score > best_score:
-                best, best_score = story_id, score
+                best, best_score = candidate.story, score
         if best_score is not None and best_score >= self.settings.threshold:
             return best, best_score
         return None, best_score
 
-    def _score(self, features: ArticleFeatures, mentions: Counter[tuple[str, str]], story: _Story) -> float:
-        s = self.settings
-        score = float(features.vector @ story.centroid) + s.entity_weight * _count_cosine(mentions, story.entities)
-        years = _years(features)
-        if years and story.years:
-            score += s.year_weight if years & set(story.years) else -s.year_weight
-        if features.numbers and story.numbers and features.numbers & story.numbers:
-            score += s.number_weight
-        persons = {k for (label, k), _ in mentions.most_common() if label == "PERSON"}
-        main = {k for k, _ in story.persons.most_common(5)}
-        if persons and main:
-            score += s.person_weight if persons & main else -s.person_weight
-        return score
+    def probability(self, values: list[float]) -> float:
+        """How likely a candidate story is the article's event, from its score features."""
+        weights = self.settings.weights
+        z = weights[0] + sum(w * x for w, x in zip(weights[1:], values, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def _features(
+        self, features: ArticleFeatures, mentions: Counter[tuple[str, str]], story: _Story, nearest: float
+    ) -> list[float]:
+        """The FEATURES of an article against a story, in order."""
+        keys = {key for _, key in mentions}
+        idf = {key: self._frequencies.idf("n:" + key) ** 2 for key in keys | set(story.keys)}
+        norm = math.sqrt(sum(idf[k] for k in keys) * sum(idf[k] for k in story.keys))
+        entity_idf = sum(idf[k] for k in keys & story.keys.keys()) / norm if norm else 0.0
+
+        persons = Counter({key: n for (label, key), n in mentions.items() if label == "PERSON"})
+        places = Counter({key: n for (label, key), n in mentions.items() if label in _PLACES})
+        have_people = bool(persons and story.persons)
+        article_person = have_people and _top(persons) in story.persons
+        story_person = have_people and _top(story.persons) in persons
+        have_places = bool(places and story.places)
+        place_shared = have_places and (_top(places) in story.places or _top(story.places) in places)
+
+        same_year = 0.0
+        if features.published and story.published_years:
+            same_year = 1.0 if features.published.year == _top(story.published_years) else -1.0
+        mentioned = {d[:4] for d in features.dates if _YEAR.match(d)}
+        years = (1.0 if mentioned & story.years.keys() else -1.0) if mentioned and story.years else 0.0
+        dated = bool(features.published and story.first and story.last)
+        days = 0
+        if dated:
+            days = max(0, (story.first - features.published).days, (features.published - story.last).days)
+        return [
+            float(features.vector @ story.centroid),
+            nearest,
+            _count_cosine(mentions, story.entities),
+            entity_idf,
+            float(have_people),
+            float(article_person),
+            float(story_person),
+            float(have_places),
+            float(place_shared),
+            same_year,
+            years,
+            float(dated),
+            math.log1p(days),
+            float(min(3, len(features.numbers & story.numbers))),
+            self._tfidf_cosine(features.terms, story.terms),
+            float(bool(features.language and story.languages and features.language not in story.languages)),
+        ]
+
+    def _tfidf_cosine(self, a: Counter[str], b: Counter[str]) -> float:
+        if not a or not b:
+            return 0.0
+        idf = {term: self._frequencies.idf("t:" + term) for term in a.keys() | b.keys()}
+        dot = sum(a[t] * b[t] * idf[t] ** 2 for t in a.keys() & b.keys())
+        norm_a = math.sqrt(sum((n * idf[t]) ** 2 for t, n in a.items()))
+        norm_b = math.sqrt(sum((n * idf[t]) ** 2 for t, n in b.items()))
+        return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
     def _in_window(self, published: date | None, story: _Story, days: int) -> bool:
         if published is None or story.first is None or story.last is None:
@@ -199,11 +328,24 @@ class StoryClusterer:
         story.total += features.vector
         story.count += 1
         story.entities.update(mentions)
+        story.keys.update({key for _, key in mentions})
         story.persons.update({k: n for (label, k), n in mentions.items() if label == "PERSON"})
-        story.years.update(_years(features))
+        story.places.update({k: n for (label, k), n in mentions.items() if label in _PLACES})
+        story.years.update({d[:4] for d in features.dates if _YEAR.match(d)})
         story.numbers |= set(list(features.numbers)[: self.settings.max_keys])
-        if len(story.entities) > self.settings.max_keys:  # bounded summaries: keep the frequent names
-            story.entities = Counter(dict(story.entities.most_common(self.settings.max_keys)))
+        story.terms.update(features.terms)
+        if features.language:
+            story.languages.add(features.language)
+        if features.published:
+            story.published_years[features.published.year] += 1
+        self._frequencies.add([*("n:" + key for _, key in mentions), *("t:" + term for term in features.terms)])
+        limit = self.settings.max_keys  # bounded summaries: keep the frequent names and terms
+        for name in ("entities", "keys", "persons", "places"):
+            counter = getattr(story, name)
+            if len(counter) > limit:
+                setattr(story, name, Counter(dict(counter.most_common(limit))))
+        if len(story.terms) > self.settings.max_terms:
+            story.terms = Counter(dict(story.terms.most_common(self.settings.max_terms)))
         if features.published:
             story.first = min(filter(None, (story.first, features.published)))
             story.last = max(filter(None, (story.last, features.published)))
@@ -293,11 +435,8 @@ def _month(day: date | None) -> int | None:
     return None if day is None else day.year * 12 + day.month - 1
 
 
-def _years(features: ArticleFeatures) -> set[str]:
-    years = {d[:4] for d in features.dates if _YEAR.match(d)}
-    if features.published:
-        years.add(str(features.published.year))
-    return years
+def _top(counter: Counter) -> object:
+    return counter.most_common(1)[0][0]
 
 
 def _count_cosine(a: Counter, b: Counter) -> float:

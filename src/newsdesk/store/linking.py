@@ -57,7 +57,7 @@ def save_assignment(
             vector=features.vector.astype(np.float16).tobytes(),
             minhash=minhash.astype(np.uint64).tobytes() if minhash is not None else None,
             mentions=[[label, key, n] for (label, key), n in mentions.items()],
-            keys={"dates": sorted(features.dates), "numbers": sorted(features.numbers)},
+            keys={"dates": sorted(features.dates), "numbers": sorted(features.numbers), "terms": dict(features.terms)},
         )
     )
 
@@ -95,6 +95,7 @@ def load_recent(conn: Any, keep_days: int) -> Iterator[tuple[ArticleFeatures, Co
             published=date.fromisoformat(row["published"]) if row["published"] else None,
             dates=frozenset(keys.get("dates", [])),
             numbers=frozenset(keys.get("numbers", [])),
+            terms=Counter(keys.get("terms", {})),
         )
         mentions = Counter({(label, key): n for label, key, n in row["mentions"]})
         yield features, mentions, row["story"], row["storyline"] or row["story"], minhash, row["copy_of"]

@@ -135,6 +135,6 @@ article_features = Table(
     Column("vector", LargeBinary, nullable=False),  # 512 float16
     Column("minhash", LargeBinary),  # 64 uint64 hash values of the text's shingles
     Column("mentions", JSON, nullable=False),  # [[label, key, count], ...]
-    Column("keys", JSON, nullable=False),  # {"dates": [...], "numbers": [...]}
+    Column("keys", JSON, nullable=False),  # {"dates": [...], "numbers": [...], "terms": {word: count}}
 )
 Index("ix_article_features_published", article_features.c.published)
