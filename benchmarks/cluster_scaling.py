@@ -28,7 +28,7 @@ TARGET_RATIO = 1.5
 
 
 def synthetic(n: int, seed: int, start: int = 0) -> list[tuple[ArticleFeatures, Counter]]:
-    """Articles of events: each event has a centre, 1-8 reports, two names and a day."""
+    """Articles of events: each event has a centre, 1-8 reports, two names, its own words and a day."""
     rng = np.random.default_rng(seed)
     items, i = [], start
     day0 = date(2023, 1, 1)
@@ -36,10 +36,12 @@ def synthetic(n: int, seed: int, start: int = 0) -> list[tuple[ArticleFeatures, 
         centre = rng.normal(size=512).astype(np.float32)
         day = day0 + timedelta(days=int(i / n * 730) if n else 0)
         names = Counter({("PERSON", f"p{rng.integers(10**6)}"): 3, ("GPE", f"g{rng.integers(500)}"): 2})
+        words = [f"w{w}" for w in rng.integers(50_000, size=40)]
         for _ in range(int(rng.integers(1, 9))):
             vector = centre + rng.normal(scale=0.35, size=512).astype(np.float32)
             vector /= np.linalg.norm(vector)
-            features = ArticleFeatures(id=f"a{i}", vector=vector, language="en", published=day)
+            terms = Counter(rng.choice(words, size=60).tolist())
+            features = ArticleFeatures(id=f"a{i}", vector=vector, language="en", published=day, terms=terms)
             items.append((features, names))
             i += 1
     return items[:n]

@@ -245,16 +245,20 @@ def _relabel_surnames(mentions: list[Mention]) -> list[Mention]:
 
 
 def _missed_names(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Occurrences of known person names and surnames that the model did not tag."""
+    """Occurrences of names the model tagged elsewhere in the article but not there: a person's
+    surname and its other spellings, any name repeated (in headline capitals too), and a team or
+    company's short name ("the Colts" after "Indianapolis Colts")."""
     covered = [(m.start, m.end) for m in mentions]
-    forms: set[str] = set()
+    forms: dict[str, str] = {}  # surface form -> label
     for mention in mentions:
-        if mention.label == "PERSON":
-            forms.add(mention.text)
-            if len(mention.text.split()) > 1:
-                forms.add(mention.text.split()[-1])
+        forms.setdefault(mention.text, mention.label)
+        words = mention.text.split()
+        if mention.label == "PERSON" and len(words) > 1:
+            forms.setdefault(words[-1], "PERSON")
+        elif mention.label == "ORG" and _short_name(words):
+            forms.setdefault(words[-1], "ORG")
     found: list[Mention] = []
-    surnames = {name_key(f) for f in forms if len(f.split()) == 1}
+    surnames = {name_key(f) for f, label in forms.items() if label == "PERSON" and len(f.split()) == 1}
     for match in _CAPITALISED.finditer(text):  # other spellings of a known surname: Hoytfeldt for Heitfeldt
         span = (match.start(), match.end())
         key = name_key(match.group())
@@ -264,15 +268,40 @@ def _missed_names(text: str, mentions: list[Mention]) -> list[Mention]:
             covered.append(span)
             found.append(Mention(span[0], span[1], match.group(), "PERSON"))
     for form in sorted(forms, key=len, reverse=True):
-        if len(form) < 3:
+        if len(form) < 3 or form.isupper() or forms[form] == "NAME":
             continue
-        for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+        pattern = rf"(?<![\w-])(?:{re.escape(form)}|{re.escape(form.upper())})(?![\w-])"
+        for match in re.finditer(pattern, text):
             span = (match.start(), match.end())
             if any(s < span[1] and span[0] < e for s, e in covered):
                 continue
             covered.append(span)
-            found.append(Mention(span[0], span[1], form, "PERSON"))
+            found.append(Mention(span[0], span[1], match.group(), forms[form]))
     return found
+
+
+# Last words that name a kind of organisation rather than one organisation.
+_GENERIC_ORG_WORDS = frozenset(
+    "nations states forces services systems industries holdings airlines airways games news times affairs sciences "
+    "arts studies brothers partners associates communications technologies networks resources solutions motors "
+    "records pictures studios laboratories labs works stores markets securities investments islands rights "
+    "relations operations sports olympics awards".split()
+)
+
+
+def _short_name(words: list[str]) -> bool:
+    """Whether the last word of an organisation's name can stand for it: a plural nickname
+    (Colts, Saints, Chargers), not a kind of organisation (Nations, Airlines)."""
+    last = words[-1]
+    return (
+        len(words) in (2, 3)
+        and len(last) >= 5
+        and last[0].isupper()
+        and last[1:].islower()
+        and last.endswith("s")
+        and not last.endswith("ss")
+        and last.lower() not in _GENERIC_ORG_WORDS
+    )
 
 
 def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
