@@ -71,3 +71,26 @@ def test_entity_ids_are_stable_and_kind_aware() -> None:
     assert entity_id("GPE", "Georgia") == entity_id("LOC", "Georgia")
     assert entity_id("PERSON", "Georgia") != entity_id("GPE", "Georgia")
     assert name_key("the Grushkó") == "grushko"
+
+
+def test_headline_runs_are_cut_to_the_names_the_article_uses(nlp) -> None:
+    text = (
+        "Ingrid Solvang Quits Harbour Board After Ferry Dispute\n"
+        "Harbour master Ingrid Solvang resigned on Monday after months of dispute over the ferry contract. "
+        "Solvang said the board had ignored the pilots."
+    )
+    mentions = find_mentions(nlp(text))
+    headline = [m for m in mentions if m.end <= text.index("\n")]
+    assert all(m.text in ("Ingrid Solvang", "Harbour Board", "Ferry Dispute") for m in headline)
+    assert any(m.text == "Ingrid Solvang" and m.start == 0 for m in headline)
+
+
+def test_team_short_names_and_capitals_are_found_where_the_model_missed_them(nlp) -> None:
+    text = (
+        "The Westport Mariners beat the Eastfield Comets 3-1 on Sunday. "
+        "The Mariners scored twice in the first half, and the Comets never recovered. "
+        "MARINERS STAY TOP after the win."
+    )
+    found = [m.text for m in find_mentions(nlp(text))]
+    assert found.count("Mariners") + found.count("MARINERS") >= 2
+    assert "Comets" in found

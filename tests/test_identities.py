@@ -208,3 +208,15 @@ def test_evaluation_on_a_few_stories(shared_data) -> None:
         assert scores["ours"]["f1"] >= scores["exact_string_our_spans"]["f1"]
         assert scores["ours"]["f1"] > 0.6
     assert {"en", "es", "nl"} <= set(results["meantime"])
+
+
+def test_kinds_of_the_same_organisation_and_its_short_head_link() -> None:
+    feed = Feed()
+    (center,) = feed.add(("ORG", "Solvang Recovery Center"))
+    (clinic,) = feed.add(("ORG", "Solvang Recovery Clinic"))
+    academy, _ = feed.add(("ORG", "Academy of Maritime Arts and Sciences"), ("PERSON", "Ingrid Solvang"))
+    short, _ = feed.add(("ORG", "Academy"), ("PERSON", "Ingrid Solvang"))
+    assert feed.registry.resolve(center) == feed.registry.resolve(clinic)
+    assert feed.registry.resolve(academy) == feed.registry.resolve(short)
+    (other,) = feed.add(("ORG", "Solvang Shipping Company"))
+    assert feed.registry.resolve(other) != feed.registry.resolve(center)

@@ -102,6 +102,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
         if mention is not None and not _is_role_part(text_of(doc), mention):
             mentions.append(mention)
     mentions = _split_place_prefix(mentions)
+    mentions = _split_headline_runs(text_of(doc), mentions)
     mentions = _relabel_surnames(mentions)
     mentions.extend(_missed_names(text_of(doc), mentions))
     mentions.sort(key=lambda m: (m.start, -m.end))
@@ -230,6 +231,40 @@ def _split_place_prefix(mentions: list[Mention]) -> list[Mention]:
         else:
             out.append(mention)
     return out
+
+
+def _split_headline_runs(text: str, mentions: list[Mention]) -> list[Mention]:
+    """In a Title Case headline the model runs names into the words around them ("Obama Reverses
+    Bush", "Lindsay Lohan Checks Into Rehab"): cut such a run down to the names the article
+    uses elsewhere."""
+    known: dict[str, str] = {}
+    for mention in mentions:
+        if len(mention.text) >= 3 and not _in_title_case_line(text, mention):
+            known.setdefault(mention.text, mention.label)
+    out: list[Mention] = []
+    for mention in mentions:
+        if mention.text in known or len(mention.text.split()) < 2 or not _in_title_case_line(text, mention):
+            out.append(mention)
+            continue
+        parts: list[Mention] = []
+        taken: list[tuple[int, int]] = []
+        for name in sorted(known, key=len, reverse=True):
+            pattern = rf"(?<![\w-])(?:{re.escape(name)}|{re.escape(name.upper())})(?![\w-])"
+            for match in re.finditer(pattern, mention.text):
+                span = (mention.start + match.start(), mention.start + match.end())
+                if not any(s < span[1] and span[0] < e for s, e in taken):
+                    taken.append(span)
+                    parts.append(Mention(span[0], span[1], match.group(), known[name]))
+        out.extend(sorted(parts, key=lambda m: m.start) if parts else [mention])
+    return out
+
+
+def _in_title_case_line(text: str, mention: Mention) -> bool:
+    """Whether the mention sits in a line whose longer words are nearly all capitalised (a headline)."""
+    start = text.rfind("\n", 0, mention.start) + 1
+    end = text.find("\n", mention.end)
+    words = [w for w in re.findall(r"[^\W\d_]+", text[start : end if end >= 0 else len(text)]) if len(w) >= 4]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _relabel_surnames(mentions: list[Mention]) -> list[Mention]:

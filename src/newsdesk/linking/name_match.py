@@ -277,6 +277,9 @@ def _form_score(
     """Acronym and expansion, close spelling (word by word), or one word of the name."""
     if form.acronym or other.acronym:
         return _acronym_score(form, other, item, known)
+    core, other_core = _core(form.tokens), _core(other.tokens)
+    if core == other_core and (core, other_core) != (form.tokens, other.tokens) and len("".join(core)) >= 6:
+        return STRONG, SPELLING  # Betty Ford Center, Betty Ford Clinic
     a, b = sound(form.key.replace(" ", "")), sound(other.key.replace(" ", ""))
     if min(len(a), len(b)) >= 5 and _digits(a) == _digits(b) and _aligned(form.tokens, other.tokens, settings):
         ratio = fuzz.ratio(a, b)
@@ -284,6 +287,18 @@ def _form_score(
         if ratio >= settings.name_similarity or alike:
             return STRONG, SPELLING + ratio / 100
     return max(_head_score(form, other, settings), _suffix_score(form, other))
+
+
+# Trailing words that say what kind of place an organisation is, not which one.
+_KIND_WORDS = frozenset("center centre clinic treatment department dept facility".split())
+
+
+def _core(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The name without trailing kind words: Betty Ford Treatment Center -> Betty Ford."""
+    end = len(tokens)
+    while end > 1 and tokens[end - 1] in _KIND_WORDS:
+        end -= 1
+    return tokens[:end]
 
 
 def _acronym_score(form: ParsedName, other: ParsedName, item: Incoming, known: Known) -> tuple[int, float]:
@@ -325,9 +340,11 @@ def _head_score(form: ParsedName, other: ParsedName, settings: MatchSettings) ->
     a generic word: Police, Airways): PART. A place named alone is the place, never the team or paper
     named after it."""
     short, long = (form, other) if len(form.tokens) < len(other.tokens) else (other, form)
-    if len(short.tokens) != 1 or not 2 <= len(long.tokens) <= 3 or len(short.key) < settings.head_length:
+    if len(short.tokens) != 1 or len(short.key) < settings.head_length or short.family == "PLACE":
         return NONE, 0.0
-    if short.family == "PLACE":
+    if len(long.tokens) > 3 and long.tokens[1:2] == ("of",) and short.key == long.tokens[0] and long.family == "ORG":
+        return WEAK, HEAD  # Academy, Academy of Motion Picture Arts and Sciences
+    if not 2 <= len(long.tokens) <= 3:
         return NONE, 0.0
     if short.key == long.tokens[0] and long.family == "ORG":
         return WEAK, HEAD
