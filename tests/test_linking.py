@@ -161,3 +161,23 @@ def test_assign_places_an_article_where_it_is_told() -> None:
     first = clusterer.assign(_features("t1", "x", [1, 0], day=1), Counter(), None)
     second = clusterer.assign(_features("t2", "y", [0, 1], day=1), Counter(), first.story)
     assert second.story == first.story  # teacher forcing, as `newsdesk eval stories --fit` uses it
+
+
+def test_an_article_close_to_two_stories_merges_them(tmp_path: Path) -> None:
+    from newsdesk.linking.stories import StorySettings
+
+    clusterer = StoryClusterer(StorySettings(threshold=0.99, merge_threshold=0.5))
+    names = Counter({("PERSON", "solvang"): 3, ("GPE", "westport"): 2})
+    first = _features("m1", "a", [1.0, 0.0, 0.3], day=2)
+    first.terms = Counter({"ferry": 2, "strike": 2, "westport": 1})
+    second = _features("m2", "b", [1.0, 0.25, 0.3], day=2)
+    second.terms = Counter({"ferry": 1, "strike": 1, "pilots": 2})
+    a = clusterer.add(first, names)
+    b = clusterer.add(second, names)
+    assert a.story != b.story  # too strict a threshold to join
+    bridge = _features("m3", "c", [1.0, 0.12, 0.3], day=3)
+    bridge.terms = Counter({"ferry": 2, "strike": 2, "pilots": 1, "westport": 1})
+    c = clusterer.add(bridge, names)
+    assert c.story == a.story and c.merged == [b.story]
+    assert clusterer.story_of(b.story) == a.story
+    assert clusterer.storyline(b.story) == clusterer.storyline(a.story)

@@ -91,3 +91,26 @@ def test_failed_batch_leaves_earlier_data_intact(tmp_path: Path) -> None:
 def test_refuses_directory_as_database(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="directory"):
         Store(tmp_path)
+
+
+def test_merged_stories_move_their_articles(tmp_path: Path) -> None:
+    from collections import Counter
+
+    import numpy as np
+
+    from newsdesk.linking.features import ArticleFeatures
+    from newsdesk.linking.stories import StoryAssignment
+    from newsdesk.store.linking import save_assignment, story_rows
+
+    with Store(tmp_path / "news.db") as store:
+        store.add_articles([Article(id=i, text=f"Ferry crews struck again, report {i}.") for i in ("a", "b", "c")])
+        vector = np.ones(512, dtype=np.float32) / np.sqrt(512)
+        with store.engine.begin() as conn:
+            for assignment in (
+                StoryAssignment("a", "story-a", "story-a"),
+                StoryAssignment("b", "story-b", "story-b"),
+                StoryAssignment("c", "story-a", "story-a", merged=["story-b"]),
+            ):
+                save_assignment(conn, assignment, ArticleFeatures(assignment.article, vector), Counter(), None)
+            rows = list(story_rows(conn))
+    assert [(r["id"], r["articles"]) for r in rows] == [("story-a", ["a", "b", "c"])]

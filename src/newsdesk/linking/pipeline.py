@@ -46,6 +46,7 @@ def cluster_articles(
     for i in order:
         features, counts = items[i]
         assigned[i] = clusterer.add(features, counts)  # type: ignore[arg-type]
-    for assignment in assigned.values():  # storylines may have merged after an article was placed
+    for assignment in assigned.values():  # stories and storylines may have merged after an article was placed
+        assignment.story = clusterer.story_of(assignment.story)
         assignment.storyline = clusterer.storyline(assignment.story)
     return [assigned[i] for i in range(len(items))]

@@ -54,7 +54,7 @@ FEATURES = (
     "new_language",  # no article of the story is in the article's language (its words cannot match)
 )
 WEIGHTS = (
-    -5.06, 0.33, 0.9, 3.23, 4.3, -1.2, 0.74, 1.26, -0.64, 0.84, 0.92, 0.48, 1.54, -0.49, 0.29, 4.6, 0.95,
+    -5.05, 0.33, 0.9, 3.33, 4.25, -1.2, 0.69, 1.28, -0.66, 0.82, 0.91, 0.48, 1.52, -0.51, 0.29, 4.6, 0.96,
 )  # fmt: skip
 
 
@@ -64,6 +64,7 @@ class StorySettings:
 
     weights: tuple[float, ...] = WEIGHTS  # intercept, then one per FEATURES entry
     threshold: float = 0.2  # probability that the best story is the article's event
+    merge_threshold: float = 0.7  # an article this likely in two stories shows they are one event
     story_days: int = 7  # an event's reports come within days of each other; the gap itself is scored too
     storyline_days: int = 60
     storyline_similarity: float = 0.55  # centroid cosine for two stories of one storyline
@@ -84,6 +85,7 @@ class StoryAssignment:
     storyline: str
     copy: CopyLink | None = None
     score: float | None = None
+    merged: list[str] = field(default_factory=list)  # earlier stories this article showed to be this one
 
 
 @dataclass(slots=True)
@@ -146,6 +148,7 @@ class StoryClusterer:
         self._by_id: dict[str, int] = {}
         self._stories: dict[str, _Story] = {}
         self._storyline: dict[str, str] = {}  # union-find parents over story ids
+        self._merged: dict[str, str] = {}  # merged-away story -> the story it joined
         self._copies = CopyDetector()
         self._frequencies = _Frequencies()
         self._next_key = 0
@@ -156,12 +159,34 @@ class StoryClusterer:
         mentions = mentions or Counter()
         neighbours = self._neighbours(features)
         link = self._copies.add(features, [(f, s) for f, s, _ in neighbours])
-        score = None
+        score, merged = None, []
         if link is not None and link.original in self._by_id:
-            story: str | None = self._keys[self._by_id[link.original]][1]
+            story: str | None = self.story_of(self._keys[self._by_id[link.original]][1])
         else:
-            story, score = self._best_story(self.candidates(features, mentions, neighbours))
-        return self.assign(features, mentions, story, link, score)
+            scored = sorted(
+                ((self.probability(c.features), c.story) for c in self.candidates(features, mentions, neighbours)),
+                reverse=True,
+            )
+            if scored and scored[0][0] >= self.settings.threshold:
+                score, story = scored[0]
+            else:
+                story = None
+            if score is not None and score >= self.settings.merge_threshold:
+                merged = [other for p, other in scored[1:] if p >= self.settings.merge_threshold]
+        if story is not None and merged:
+            story, merged = self._merge_stories([story, *merged])
+        assignment = self.assign(features, mentions, story, link, score)
+        assignment.merged = merged
+        return assignment
+
+    def story_of(self, story: str) -> str:
+        """The current id of a story that may since have been merged into another."""
+        root = story
+        while root in self._merged:
+            root = self._merged[root]
+        while story != root:  # path compression
+            self._merged[story], story = root, self._merged[story]
+        return root
 
     def candidates(
         self, features: ArticleFeatures, mentions: Counter[tuple[str, str]], neighbours: list | None = None
@@ -239,18 +264,8 @@ class StoryClusterer:
         for key, distance in self._index.search(features.vector, features.published, window, self.settings.neighbours):
             item = self._keys.get(int(key))
             if item is not None:
-                found.append((item[0], 1.0 - float(distance), item[1]))
+                found.append((item[0], 1.0 - float(distance), self.story_of(item[1])))
         return found
-
-    def _best_story(self, candidates: list[Candidate]) -> tuple[str | None, float | None]:
-        best, best_score = None, None
-        for candidate in candidates:
-            score = self.probability(candidate.features)
-            if best_score is None or score > best_score:
-                best, best_score = candidate.story, score
-        if best_score is not None and best_score >= self.settings.threshold:
-            return best, best_score
-        return None, best_score
 
     def probability(self, values: list[float]) -> float:
         """How likely a candidate story is the article's event, from its score features."""
@@ -312,6 +327,32 @@ class StoryClusterer:
         norm_b = math.sqrt(sum((n * idf[t]) ** 2 for t, n in b.items()))
         return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
+    def _merge_stories(self, ids: list[str]) -> tuple[str, list[str]]:
+        """Fold stories into the earliest of them; returns it and the ids that went."""
+        keep = min(ids, key=self._story_age)
+        gone = [i for i in ids if i != keep]
+        target = self._stories[keep]
+        for story_id in gone:
+            other = self._stories.pop(story_id)
+            target.total += other.total
+            target.count += other.count
+            for name in ("entities", "keys", "persons", "places", "years", "published_years", "terms"):
+                getattr(target, name).update(getattr(other, name))
+            target.numbers |= other.numbers
+            target.languages |= other.languages
+            target.first = min(filter(None, (target.first, other.first)), default=None)
+            target.last = max(filter(None, (target.last, other.last)), default=None)
+            self._merged[story_id] = keep
+            line, own = self.storyline(story_id), self.storyline(keep)
+            if line != own:
+                early, late = sorted((line, own), key=self._story_age)
+                self._storyline[late] = early
+            if self.storyline(keep) == story_id:  # a storyline is named after a story that still exists
+                self._storyline[story_id] = keep
+                self._storyline[keep] = keep
+        self._trim(target)
+        return keep, gone
+
     def _in_window(self, published: date | None, story: _Story, days: int) -> bool:
         if published is None or story.first is None or story.last is None:
             return True
@@ -339,13 +380,7 @@ class StoryClusterer:
         if features.published:
             story.published_years[features.published.year] += 1
         self._frequencies.add([*("n:" + key for _, key in mentions), *("t:" + term for term in features.terms)])
-        limit = self.settings.max_keys  # bounded summaries: keep the frequent names and terms
-        for name in ("entities", "keys", "persons", "places"):
-            counter = getattr(story, name)
-            if len(counter) > limit:
-                setattr(story, name, Counter(dict(counter.most_common(limit))))
-        if len(story.terms) > self.settings.max_terms:
-            story.terms = Counter(dict(story.terms.most_common(self.settings.max_terms)))
+        self._trim(story)
         if features.published:
             story.first = min(filter(None, (story.first, features.published)))
             story.last = max(filter(None, (story.last, features.published)))
@@ -356,6 +391,16 @@ class StoryClusterer:
         self._keys[key] = (features, story_id)
         self._by_id[features.id] = key
 
+    def _trim(self, story: _Story) -> None:
+        """Bounded summaries: keep the frequent names and terms."""
+        limit = self.settings.max_keys
+        for name in ("entities", "keys", "persons", "places"):
+            counter = getattr(story, name)
+            if len(counter) > limit:
+                setattr(story, name, Counter(dict(counter.most_common(limit))))
+        if len(story.terms) > self.settings.max_terms:
+            story.terms = Counter(dict(story.terms.most_common(self.settings.max_terms)))
+
     def _link_storyline(self, story_id: str) -> None:
         """Join this story's storyline with a related earlier story's: close in topic and names, weeks apart."""
         story = self._stories[story_id]
@@ -365,9 +410,9 @@ class StoryClusterer:
         days = self.settings.storyline_days
         for key, _distance in self._index.search(story.centroid, around, days, self.settings.neighbours):
             item = self._keys.get(int(key))
-            if item is None or item[1] == story_id:
+            if item is None or self.story_of(item[1]) == story_id:
                 continue
-            other = self._stories.get(item[1])
+            other = self._stories.get(self.story_of(item[1]))
             if other is None or self.storyline(other.id) == self.storyline(story_id):
                 continue
             if not self._in_window(story.last, other, self.settings.storyline_days):

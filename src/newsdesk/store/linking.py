@@ -20,8 +20,13 @@ __all__ = ["load_recent", "save_assignment", "story_rows", "sync_storylines"]
 def save_assignment(
     conn: Any, assignment: StoryAssignment, features: ArticleFeatures, mentions: Counter, minhash: np.ndarray | None
 ) -> None:
-    """Record one article's story (creating the story row if new) and its clustering features."""
+    """Record one article's story (creating the story row if new) and its clustering features; stories
+    the article showed to be the same event move into it."""
     now = datetime.now(UTC)
+    for gone in assignment.merged:
+        conn.execute(update(story_articles).where(story_articles.c.story == gone).values(story=assignment.story))
+        conn.execute(update(stories).where(stories.c.storyline == gone).values(storyline=assignment.storyline))
+        conn.execute(delete(stories).where(stories.c.id == gone))
     title = conn.execute(select(articles.c.title).where(articles.c.id == assignment.article)).scalar()
     exists = conn.execute(select(stories.c.id).where(stories.c.id == assignment.story)).scalar()
     if exists is None:
