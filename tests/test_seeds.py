@@ -86,3 +86,36 @@ def _raw(text: str):
     from newsdesk.model import RawDocument
 
     return RawDocument(id="seed", source="seed.txt", kind="text", content=text, title_in_text=True)
+
+
+# Spellings of one person or organisation across the seeds (checked by hand), and people who must stay apart.
+SEED_IDENTITIES = {
+    "Grushko": ["Khrushko", "Grushkó"],
+    "Huitfeldt": ["Heitfeldt", "Hoytfeldt", "Huitfeldt"],
+    "Blinken": ["Anthony Blinken", "Antony Blinken"],
+    "NATO": ["NATO", "North Atlantic Treaty Organization"],
+    "OSCE": ["OSCE", "Organization for Security and Cooperation"],
+}
+SEED_PEOPLE = ["Stoltenberg", "Putin", "Blinken", "Sherman", "Biden", "Grushkó", "Heitfeldt", "Lambrecht", "Fomin"]
+
+
+def test_seed_spellings_are_one_identity_across_articles(shared_data: Path) -> None:
+    from newsdesk.analysis import Analyzer
+
+    articles = [
+        a
+        for a in iter_extract(iter_documents([shared_data / "seeds"]), ExtractSettings(jobs=1))
+        if isinstance(a, Article)
+    ]
+    analyzer = Analyzer()
+    mentions = [m for a in analyzer.analyze(articles) for m in analyzer.resolve(a).mentions]
+
+    def ids(name: str) -> set[str]:  # the name itself, or a person's name containing it
+        return {m.entity for m in mentions if m.entity and (m.text == name or (m.label == "PERSON" and name in m.text.split()))}
+
+    for name, spellings in SEED_IDENTITIES.items():
+        found = set().union(*(ids(s) for s in spellings))
+        assert len(found) == 1, f"{name}: {spellings} -> {found}"
+    people = [ids(name) for name in SEED_PEOPLE]
+    assert all(len(p) == 1 for p in people), dict(zip(SEED_PEOPLE, people, strict=True))
+    assert len(set().union(*people)) == len(SEED_PEOPLE)  # no two people share an identity

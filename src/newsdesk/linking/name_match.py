@@ -338,9 +338,12 @@ def _head_score(form: ParsedName, other: ParsedName, settings: MatchSettings) ->
     """One word for a short organisation name starting with it (Boeing, Boeing Commercial Airplanes;
     the first word is the distinctive one): WEAK; ending with it (Saints, New Orleans Saints; often
     a generic word: Police, Airways): PART. A place named alone is the place, never the team or paper
-    named after it."""
+    named after it; a people (Russian Foreign Ministry) or an acronym (NATO Response Force) heads a
+    body of its own."""
     short, long = (form, other) if len(form.tokens) < len(other.tokens) else (other, form)
-    if len(short.tokens) != 1 or len(short.key) < settings.head_length or short.family == "PLACE":
+    if len(short.tokens) != 1 or len(short.key) < settings.head_length or short.family in ("PLACE", "NORP"):
+        return NONE, 0.0
+    if short.acronym:  # NATO Response Force, UN Security Council: a body of it, not it
         return NONE, 0.0
     if len(long.tokens) > 3 and long.tokens[1:2] == ("of",) and short.key == long.tokens[0] and long.family == "ORG":
         return WEAK, HEAD  # Academy, Academy of Motion Picture Arts and Sciences
