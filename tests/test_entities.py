@@ -94,3 +94,19 @@ def test_team_short_names_and_capitals_are_found_where_the_model_missed_them(nlp
     found = [m.text for m in find_mentions(nlp(text))]
     assert found.count("Mariners") + found.count("MARINERS") >= 2
     assert "Comets" in found
+
+
+def test_names_met_in_two_articles_are_found_where_the_model_misses_them() -> None:
+    from newsdesk.analysis.known_names import KnownNames
+    from newsdesk.model import Mention
+
+    known = KnownNames()
+    for _ in range(2):
+        known.learn([Mention(4, 20, "Westport Mariners", "ORG"), Mention(30, 38, "Mariners", "ORG")])
+    text = "Fans cheered as the Mariners won. The Eastfield Comets lost. Mariners fans sang."
+    found = known.complete(text, [Mention(38, 54, "Eastfield Comets", "ORG")])
+    assert [(m.text, m.label, text[m.start : m.end]) for m in found] == [("Mariners", "ORG", "Mariners")] * 2
+    once = KnownNames()
+    once.learn([Mention(0, 8, "Mariners", "ORG")])
+    assert once.complete(text, []) == []  # one article is not enough
+    assert known.complete("The mariners of Westport and the Mariners sailed.", []) == []  # a common word here

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from ..model import Analysis, Article, Entity, Mention, Quote
 from .dates import find_dates
 from .entities import TITLES, EntityGroup, entity_id, find_mentions, group_mentions, name_key
+from .known_names import KnownNames
 from .language import detect_language
 from .models import PIPELINES, load_pipeline
 from .quantities import find_quantities
@@ -37,6 +38,7 @@ class AnalyzeSettings:
 
     batch_size: int = 32
     max_chars: int = MAX_CHARS
+    known_names: bool = True  # find names met in earlier articles of the run where the model missed them
 
 
 class EntityRegistry:
@@ -87,6 +89,7 @@ class Analyzer:
 
     settings: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     registry: Any = field(default_factory=_default_registry)  # EntityRegistry or linking's IdentityRegistry
+    known: KnownNames = field(default_factory=KnownNames)
 
     def models(self) -> dict[str, str]:
         """Importable package of each loaded pipeline, by role, for the `models` key of the output."""
@@ -138,6 +141,9 @@ class Analyzer:
             return result
         try:
             mentions = find_mentions(doc)
+            if self.settings.known_names:
+                mentions = sorted([*mentions, *self.known.complete(article.text, mentions)], key=lambda m: m.start)
+                self.known.learn(mentions)
             groups = group_mentions(mentions)
             for group, eid in zip(groups, self.registry.add_article(article, groups, language), strict=True):
                 for mention in group.mentions:
