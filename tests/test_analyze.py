@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from newsdesk.analysis import Analyzer
 from newsdesk.cli import cli
+from newsdesk.ingest import ingest
 from newsdesk.model import Article
 from newsdesk.store import Store
 
@@ -91,3 +92,26 @@ def test_unknown_language_degrades_to_no_entities() -> None:
     [analysis] = list(Analyzer().analyze([Article(id="fi", text="Satama avattiin maanantaina.", language="fi")]))
     assert analysis.mentions == []
     assert analysis.warnings == []
+
+
+def test_identities_carry_over_between_ingest_runs(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    first = Article(
+        id="one",
+        text="Harbour master Ingrid Solvang said on Monday that the pilots' strike would end. "
+        "Solvang met the union in Westport.",
+        language="en",
+        published="2025-03-03",
+    )
+    second = Article(
+        id="two",
+        text="The strike ended on Tuesday. Ms Solvang said the pilots would return to work in Westport.",
+        language="en",
+        published="2025-03-04",
+    )
+    with Store(db) as store:
+        ingest([first], store, Analyzer())
+    with Store(db) as store:  # a new run, a new analyzer
+        ingest([second], store, Analyzer())
+        people = [e for e in store.iter_entities() if e.label == "PERSON"]
+    assert [(e.name, e.articles) for e in people] == [("Ingrid Solvang", ["one", "two"])]

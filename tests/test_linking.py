@@ -178,6 +178,7 @@ def test_an_article_close_to_two_stories_merges_them(tmp_path: Path) -> None:
     bridge = _features("m3", "c", [1.0, 0.12, 0.3], day=3)
     bridge.terms = Counter({"ferry": 2, "strike": 2, "pilots": 1, "westport": 1})
     c = clusterer.add(bridge, names)
-    assert c.story == a.story and c.merged == [b.story]
+    assert c.story == a.story
+    assert c.merged == [b.story]
     assert clusterer.story_of(b.story) == a.story
     assert clusterer.storyline(b.story) == clusterer.storyline(a.story)

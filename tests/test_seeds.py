@@ -111,7 +111,11 @@ def test_seed_spellings_are_one_identity_across_articles(shared_data: Path) -> N
     mentions = [m for a in analyzer.analyze(articles) for m in analyzer.resolve(a).mentions]
 
     def ids(name: str) -> set[str]:  # the name itself, or a person's name containing it
-        return {m.entity for m in mentions if m.entity and (m.text == name or (m.label == "PERSON" and name in m.text.split()))}
+        return {
+            m.entity
+            for m in mentions
+            if m.entity and (m.text == name or (m.label == "PERSON" and name in m.text.split()))
+        }
 
     for name, spellings in SEED_IDENTITIES.items():
         found = set().union(*(ids(s) for s in spellings))

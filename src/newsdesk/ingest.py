@@ -30,6 +30,9 @@ def ingest(
 
     report = IngestReport()
     linker: StoryLinker | None = None
+    if analyzer is not None:  # earlier runs' identities, so the same people keep their ids
+        for entity in store.recent_entities():
+            analyzer.registry.restore(entity)
     for chunk in _chunks(articles, batch):
         part = store.add_articles(chunk)
         report.added += part.added

@@ -63,6 +63,10 @@ class EntityRegistry:
         """Ids handed out that were merged since (none here: exact names never merge)."""
         return {}
 
+    def restore(self, entity: Entity) -> None:
+        """Put back an entity an earlier run stored."""
+        self.entities.setdefault(entity.id, entity)
+
     def add(self, label: str, name: str, variants: Iterable[str], article: str) -> str:
         eid = entity_id(label, name)
         entity = self.entities.get(eid)

@@ -119,6 +119,19 @@ class IdentityRegistry:
         self._context.append(eid)
         return self.resolve(eid)
 
+    def restore(self, entity: Entity) -> None:
+        """Put back an identity an earlier run stored, under its id, so this run's articles link to it."""
+        if entity.id in self._identities or entity.id in self._parent:
+            return
+        variants = entity.variants or [entity.name]
+        item = incoming(entity.label, entity.name, variants, Counter({entity.name: 1}), None)
+        ident = _Identity(Entity(entity.id, entity.name, entity.label))
+        self._identities[entity.id] = ident
+        self._members[entity.id] = {entity.id}
+        self.entities[entity.id] = ident.entity
+        self._attach(ident, item, entity.articles[-1] if entity.articles else "")
+        _extend(ident.entity.articles, ident.articles, entity.articles)
+
     def aliases(self) -> dict[str, str]:
         """Every id handed out that has since been merged, with the id it resolves to now."""
         return {old: self.resolve(old) for old in list(self._parent)}

@@ -27,6 +27,7 @@ __all__ = ["IngestReport", "Store"]
 
 LOGGER = logging.getLogger(__name__)
 BATCH = 200
+RECENT_ENTITIES = 20_000  # identities a new run starts from (those of the newest articles)
 
 
 @dataclass(slots=True)
@@ -239,6 +240,22 @@ class Store:
                 yield Entity(
                     row["id"], row["name"], row["label"], list(row["variants"]), sorted(links.get(row["id"], []))
                 )
+
+    def recent_entities(self, limit: int = RECENT_ENTITIES) -> list[Entity]:
+        """The entities of the most recently published articles, oldest first (merged-away ids left
+        out): what a new run's identity registry starts from."""
+        last = func.max(articles.c.published).label("last")
+        query = (
+            select(entities.c.id, entities.c.name, entities.c.label, entities.c.variants, entities.c.data, last)
+            .join(article_entities, article_entities.c.entity == entities.c.id)
+            .join(articles, articles.c.id == article_entities.c.article)
+            .group_by(entities.c.id)
+            .order_by(last.desc().nulls_last(), entities.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = [r for r in conn.execute(query).mappings() if not (r["data"] or {}).get("same_as")]
+        return [Entity(r["id"], r["name"], r["label"], list(r["variants"])) for r in reversed(rows)]
 
     def _upsert_entities(self, conn: Any, items: list[Entity]) -> None:
         if not items:
