@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 import numpy as np
 
@@ -66,6 +67,25 @@ class Embedder:
                 cls._model = USE(threads=2)
             return cls._model
 
+    _cache: ClassVar[OrderedDict[str, np.ndarray]] = OrderedDict()  # sentence -> vector; the brief re-reads leads
+    CACHE_SIZE = 50_000
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        """Unit vectors of sentences (float32, 512-d), each sentence encoded once per process."""
+        cache = Embedder._cache
+        missing = list(dict.fromkeys(s for s in sentences if s not in cache))
+        if missing:
+            encoded = np.asarray(self.model().encode(missing), dtype=np.float32)
+            encoded /= np.maximum(np.linalg.norm(encoded, axis=1, keepdims=True), 1e-9)
+            with self._lock:
+                for sentence, vector in zip(missing, encoded, strict=True):
+                    cache[sentence] = vector
+                while len(cache) > self.CACHE_SIZE:
+                    cache.popitem(last=False)
+        if not sentences:
+            return np.zeros((0, 512), dtype=np.float32)
+        return np.stack([cache[s] if s in cache else self.encode([s])[0] for s in sentences])
+
     def embed_articles(self, articles: list[Article]) -> np.ndarray:
         """One unit vector per article: the mean of its title and lead sentences."""
         chunks: list[str] = []
@@ -76,8 +96,7 @@ class Embedder:
                 owners.append(i)
         vectors = np.zeros((len(articles), 512), dtype=np.float32)
         if chunks:
-            encoded = np.asarray(self.model().encode(chunks), dtype=np.float32)
-            np.add.at(vectors, np.asarray(owners), encoded)
+            np.add.at(vectors, np.asarray(owners), self.encode(chunks))
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1, norms)
 

@@ -1,0 +1,18 @@
+"""Reconcile a story's articles: claims, facts with independent sources, conflicts, and the brief."""
+
+from .brief import BriefSettings, build_brief, story_brief
+from .claims import Claim, split_claims
+from .facts import AlignSettings, Fact, SourceInfo, align_claims, independent_key
+
+__all__ = [
+    "AlignSettings",
+    "BriefSettings",
+    "Claim",
+    "Fact",
+    "SourceInfo",
+    "align_claims",
+    "build_brief",
+    "independent_key",
+    "split_claims",
+    "story_brief",
+]

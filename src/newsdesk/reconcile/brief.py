@@ -1,0 +1,256 @@
+"""One brief per story: summary, facts ranked by independent corroboration, conflicts, quotes by
+speaker, timeline, entities and sources — every text a span of one of the story's articles.
+
+The summary is extractive: the sentences standing for the best-corroborated facts, redundant
+ones left out, in the order the events were reported. Follows the `brief` contract (see
+docs/brief.md).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from ..linking.stories import StoryAssignment
+from ..model import Analysis, Article, Entity
+from .claims import Claim, split_claims
+from .facts import AlignSettings, Fact, SourceInfo, align_claims
+
+__all__ = ["BriefSettings", "build_brief", "story_brief"]
+
+SUMMARY_MIN_WORDS = 12
+PRONOUNS = frozenset("he she they it we i il elle ils elles on él ella ellos ellas er sie".split())
+
+
+@dataclass(slots=True)
+class BriefSettings:
+    summary_sentences: int = 5
+    redundant: float = 0.75  # a summary sentence this close to a chosen one repeats it
+    max_facts: int = 40
+    max_timeline: int = 25
+    max_entities: int = 40
+    align: AlignSettings | None = None
+
+
+def build_brief(
+    articles: list[Article],
+    analyses: list[Analysis],
+    assignments: list[StoryAssignment],
+    entities: Mapping[str, Entity],
+    resolve: Callable[[str], str] = lambda e: e,
+    settings: BriefSettings | None = None,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """The `brief` record for every story of these (analysed, clustered) articles, largest first."""
+    by_story: dict[str, list[int]] = defaultdict(list)
+    for i, assignment in enumerate(assignments):
+        by_story[assignment.story].append(i)
+    stories = []
+    for story, members in by_story.items():
+        items = [(articles[i], analyses[i], assignments[i]) for i in members]
+        stories.append(story_brief(story, items, entities, resolve, settings, encode))
+    stories.sort(key=lambda s: (-len(s["articles"]), s["id"]))
+    return {"stories": stories}
+
+
+def story_brief(
+    story: str,
+    items: Iterable[tuple[Article, Analysis, StoryAssignment]],
+    entities: Mapping[str, Entity],
+    resolve: Callable[[str], str] = lambda e: e,
+    settings: BriefSettings | None = None,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """The brief of one story from its articles, their analyses and story assignments."""
+    settings = settings or BriefSettings()
+    ordered = sorted(items, key=lambda item: (_day(item[0].published), item[0].id))
+    sources = {
+        a.id: SourceInfo(a.id, a.outlet, a.published, a.language, s.copy.original if s.copy else None)
+        for a, _, s in ordered
+    }
+    claims = [c for article, analysis, _ in ordered for c in split_claims(article, analysis)]
+    if encode is None:
+        from ..linking.features import Embedder
+
+        encode = Embedder().encode
+    vectors = encode([c.text for c in claims]) if claims else np.zeros((0, 512), dtype=np.float32)
+    facts = align_claims(claims, vectors, sources, settings.align)
+    for fact in facts:
+        for claim in fact.claims:
+            if claim.speaker_entity:
+                claim.speaker_entity = resolve(claim.speaker_entity)
+    ranked = sorted(facts, key=lambda f: (-f.independent_sources, -len(f.claims), _position(f)))
+    first = next((a for a, _, s in ordered if not s.copy), ordered[0][0])
+    return {
+        "id": story,
+        "title": first.title or _first_sentence(first.text),
+        "storyline": ordered[0][2].storyline,
+        "articles": [a.id for a, _, _ in ordered],
+        "sources": [_source(a, s) for a, _, s in ordered],
+        "summary": _summary(ranked, settings),
+        "facts": [_fact_record(f, entities) for f in ranked[: settings.max_facts]],
+        "quotes": _quotes(ordered, entities, resolve),
+        "timeline": _timeline(facts, settings),
+        "entities": _entities(ordered, entities, resolve, settings),
+    }
+
+
+def _summary(ranked: list[Fact], settings: BriefSettings) -> list[dict[str, Any]]:
+    """Best-corroborated facts, skipping near-repeats and bare quote fragments, in reported order."""
+    chosen: list[Fact] = []
+    for fact in ranked:
+        if len(chosen) == settings.summary_sentences:
+            break
+        claim = fact.representative
+        if claim is None or (claim.quote is not None and claim.quote.direct and not claim.speaker):
+            continue
+        if len(claim.text.split()) < SUMMARY_MIN_WORDS:  # captions, credits, fragments
+            continue
+        if any(float(fact.vector @ other.vector) >= settings.redundant for other in chosen):
+            continue
+        chosen.append(fact)
+    chosen.sort(key=_position)
+    return [
+        {"text": f.representative.text, "fact": f.id, "sources": [_span(c) for c in f.claims]}
+        for f in chosen
+        if f.representative is not None
+    ]
+
+
+def _position(fact: Fact) -> tuple[int, int]:
+    """How early the fact is reported: its first claim's place among articles, then in its article."""
+    claim = fact.claims[0]
+    return (0 if claim.order < 3 else 1, claim.order)
+
+
+def _fact_record(fact: Fact, entities: Mapping[str, Entity]) -> dict[str, Any]:
+    claim = fact.representative or fact.claims[0]
+    attributed = [c for c in fact.claims if c.act]
+    attribution = None
+    if len(attributed) * 2 > len(fact.claims):
+        speakers = Counter((c.speaker, c.speaker_entity, c.act) for c in attributed)
+        speaker, entity, act = speakers.most_common(1)[0][0]
+        if entity in entities:
+            speaker = entities[entity].name
+        attribution = {"speaker": speaker if entity or not _pronoun(speaker) else None, "entity": entity, "kind": act}
+    return {
+        "id": fact.id,
+        "text": claim.text,
+        "sources": [{**_span(c), "text": c.text} for c in fact.claims],
+        "independent_sources": fact.independent_sources,
+        "single_source": fact.independent_sources == 1,
+        "attribution": attribution,
+        "conflicts": fact.conflicts,
+    }
+
+
+def _timeline(facts: list[Fact], settings: BriefSettings) -> list[dict[str, Any]]:
+    """Facts that say when something happened, by the date most of their sources give."""
+    entries = []
+    for fact in facts:
+        dated: dict[str, list[Claim]] = defaultdict(list)
+        for claim in fact.claims:
+            for value in {d.value for d in claim.dates if d.value and len(d.value) == 10}:  # days only
+                dated[value].append(claim)
+        if not dated:
+            continue
+        value, claims = max(dated.items(), key=lambda item: (len(item[1]), len(item[0])))
+        text = fact.representative if fact.representative in claims else claims[0]
+        sources = [_span(c) for c in claims]
+        entries.append({"date": value, "text": text.text, "fact": fact.id, "sources": sources, "_n": len(claims)})
+    entries.sort(key=lambda e: (-e["_n"], e["date"]))
+    kept = sorted(entries[: settings.max_timeline], key=lambda e: (e["date"], -e["_n"]))
+    for entry in kept:
+        del entry["_n"]
+    return kept
+
+
+def _quotes(
+    ordered: list[tuple[Article, Analysis, StoryAssignment]], entities: Mapping[str, Entity], resolve: Callable
+) -> list[dict[str, Any]]:
+    """Quotes with a named speaker, grouped by speaker (most quoted first), copies' repeats left out."""
+    seen: set[str] = set()
+    by_speaker: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for article, analysis, _ in ordered:
+        for quote in analysis.quotes:
+            if quote.unnamed or not (quote.entity or quote.speaker):
+                continue
+            key = " ".join(quote.text.split()).casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            entity = resolve(quote.entity) if quote.entity else None
+            name = entities[entity].name if entity in entities else quote.speaker
+            by_speaker[entity or f"name:{name}"].append(
+                {
+                    "text": quote.text,
+                    "speaker": name,
+                    "entity": entity,
+                    "article": article.id,
+                    "start": quote.start,
+                    "end": quote.end,
+                    "direct": quote.direct,
+                }
+            )
+    groups = sorted(by_speaker.values(), key=lambda g: -len(g))
+    return [quote for group in groups for quote in group]
+
+
+def _entities(
+    ordered: list[tuple[Article, Analysis, StoryAssignment]],
+    entities: Mapping[str, Entity],
+    resolve: Callable,
+    settings: BriefSettings,
+) -> list[dict[str, Any]]:
+    counts: Counter[str] = Counter()
+    forms: dict[str, list[str]] = defaultdict(list)
+    for _, analysis, _ in ordered:
+        for mention in analysis.mentions:
+            if mention.entity:
+                eid = resolve(mention.entity)
+                counts[eid] += 1
+                if mention.text not in forms[eid]:
+                    forms[eid].append(mention.text)
+    records = []
+    for eid, n in counts.most_common(settings.max_entities):
+        entity = entities.get(eid)
+        name = entity.name if entity else forms[eid][0]
+        variants = [v for v in forms[eid] if v != name]
+        records.append(
+            {"id": eid, "name": name, "label": entity.label if entity else None, "variants": variants, "mentions": n}
+        )
+    return records
+
+
+def _pronoun(word: str | None) -> bool:
+    return (word or "").casefold() in PRONOUNS
+
+
+def _source(article: Article, assignment: StoryAssignment) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": article.published,
+        "language": article.language,
+        "url": article.url,
+        "copy_of": assignment.copy.original if assignment.copy else None,
+        "copy_kind": assignment.copy.kind if assignment.copy else None,
+    }
+
+
+def _span(claim: Claim) -> dict[str, Any]:
+    return {"article": claim.article, "start": claim.start, "end": claim.end}
+
+
+def _first_sentence(text: str) -> str:
+    return text.strip().split("\n", 1)[0][:200]
+
+
+def _day(published: str | None) -> str:
+    return (published or date.max.isoformat())[:10]

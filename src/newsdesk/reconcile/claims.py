@@ -1,0 +1,162 @@
+"""Break an analysed article into claims: sentence-level statements with what they name,
+count and date, and who (if anyone) the article attributes them to.
+
+A sentence that strings several statements together with semicolons is split there;
+a headline is not a claim (its sentence in the body is). A claim inside a quote, or
+reported after "X said that", belongs to the speaker, with the kind of speech act
+its cue verb says (said, demanded, proposed, rejected, denied, warned).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Analysis, Article, DateRef, Quantity, Quote
+
+__all__ = ["Claim", "split_claims"]
+
+MIN_WORDS = 5
+# Sentence ends: a stop, then a capital, digit or opening quote (the linking features use the same rule).
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»’]))\s+(?=[\"“«‘(\[A-ZÀ-Ý0-9¿¡])")
+_CLAUSE = re.compile(r";\s+")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Jr|Sr|Prof|No|vs|etc|Sra|Mme|M)|\b[A-Z])\.$"
+)
+_WORD = re.compile(r"\w+")
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|n't|none|nothing|nobody|neither|nor|denied|denies|deny|"
+    r"no|nunca|jamás|ningún|ninguna|niega|negó|"
+    r"ne|pas|jamais|aucun|aucune|nie|démenti)\b",
+    re.I,
+)
+SPEECH_ACTS = {
+    "demand": "demanded",
+    "insist": "demanded",
+    "urge": "demanded",
+    "call": "demanded",
+    "exiger": "demanded",
+    "exigir": "demanded",
+    "propose": "proposed",
+    "offer": "proposed",
+    "suggest": "proposed",
+    "proponer": "proposed",
+    "proposer": "proposed",
+    "reject": "rejected",
+    "refuse": "rejected",
+    "dismiss": "rejected",
+    "rechazar": "rejected",
+    "rejeter": "rejected",
+    "deny": "denied",
+    "negar": "denied",
+    "démentir": "denied",
+    "warn": "warned",
+    "advertir": "warned",
+    "avertir": "warned",
+}
+
+
+@dataclass(slots=True)
+class Claim:
+    """One statement of one article, as a span of its cleaned text."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    order: int  # position among the article's claims
+    entities: frozenset[str] = frozenset()
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    speaker: str | None = None
+    speaker_entity: str | None = None
+    act: str | None = None  # said, demanded, proposed, rejected, denied, warned; None: the outlet's own
+    quote: Quote | None = None
+    negated: bool = False
+
+
+def split_claims(article: Article, analysis: Analysis | None) -> list[Claim]:
+    """The article's claims in text order (all of its sentences of five words or more)."""
+    text = article.text
+    claims: list[Claim] = []
+    for start, end in _claim_spans(text, article.title):
+        words = _WORD.findall(text[start:end])
+        if len(words) < MIN_WORDS:
+            continue
+        claim = Claim(article.id, start, end, text[start:end], len(claims))
+        if analysis is not None:
+            _annotate(claim, analysis)
+        claims.append(claim)
+    return claims
+
+
+def _claim_spans(text: str, title: str | None) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        stripped = line.strip()
+        if not stripped or (title and stripped == title.strip() and not spans):
+            continue  # the headline
+        for sentence_start, sentence_end in _sentences(line):
+            sentence = line[sentence_start:sentence_end]
+            for clause_start, clause_end in _pieces(sentence, _CLAUSE):
+                a, b = line_start + sentence_start + clause_start, line_start + sentence_start + clause_end
+                while a < b and text[a].isspace():
+                    a += 1
+                while b > a and text[b - 1].isspace():
+                    b -= 1
+                if b > a:
+                    spans.append((a, b))
+    return spans
+
+
+def _sentences(line: str) -> list[tuple[int, int]]:
+    """Sentence spans of a line; a stop after a title or an initial ("Mr.", "J.") ends nothing."""
+    merged: list[tuple[int, int]] = []
+    for start, end in _pieces(line, _SENTENCE_END):
+        if merged and _ABBREVIATION.search(line[merged[-1][0] : merged[-1][1]]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _pieces(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Spans of the text between matches of the separator."""
+    pieces, start = [], 0
+    for match in separator.finditer(text):
+        pieces.append((start, match.start()))
+        start = match.end()
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def _annotate(claim: Claim, analysis: Analysis) -> None:
+    inside = _within(claim.start, claim.end)
+    claim.entities = frozenset(m.entity for m in analysis.mentions if m.entity and inside(m.start, m.end))
+    claim.quantities = [q for q in analysis.quantities if inside(q.start, q.end)]
+    claim.dates = [d for d in analysis.dates if inside(d.start, d.end)]
+    claim.negated = bool(_NEGATION.search(claim.text))
+    quote = _quote_of(claim, analysis.quotes)
+    if quote is not None:
+        claim.quote = quote
+        claim.speaker, claim.speaker_entity = quote.speaker, quote.entity
+        claim.act = SPEECH_ACTS.get((quote.cue or "").lower(), "said")
+
+
+def _quote_of(claim: Claim, quotes: list[Quote]) -> Quote | None:
+    """The quote the claim mostly sits in (or that mostly sits in the claim)."""
+    best, best_share = None, 0.0
+    for quote in quotes:
+        shared = min(claim.end, quote.end) - max(claim.start, quote.start)
+        if shared <= 0:
+            continue
+        share = shared / min(claim.end - claim.start, quote.end - quote.start)
+        if share > best_share:
+            best, best_share = quote, share
+    return best if best_share >= 0.5 else None
+
+
+def _within(start: int, end: int):
+    return lambda a, b: start <= a and b <= end

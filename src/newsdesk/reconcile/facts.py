@@ -1,0 +1,249 @@
+"""Align the claims of a story's articles into facts, count independent sources, find conflicts.
+
+Claims that state the same thing, in other words or another language, are found by
+multilingual sentence embeddings, helped by the names and figures they share. Each fact
+takes at most one claim per article. A copy or translation is not a second source, and
+neither is a second article of the same outlet. Within a fact, one thing counted with
+different figures, one quote given to different speakers, or one statement negated by
+another source are conflicts, each side with its own sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..model import Quantity
+from .claims import Claim
+
+__all__ = ["AlignSettings", "Fact", "SourceInfo", "align_claims", "independent_key"]
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class AlignSettings:
+    """When two claims state one fact (cosines of multilingual sentence embeddings)."""
+
+    same: float = 0.72  # this close: the same statement
+    related: float = 0.45  # this close and sharing two names, figures or rarer words: the same statement
+    conflict_related: float = 0.7  # facts this close that count one thing differently conflict
+    value_tolerance: float = 0.02  # figures closer than this (relative) agree
+
+
+@dataclass(slots=True)
+class SourceInfo:
+    """What the brief needs to know about one article of the story."""
+
+    id: str
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+    copy_of: str | None = None  # the article this one copies or translates
+
+
+@dataclass(slots=True)
+class Fact:
+    """Claims of several articles that state the same thing."""
+
+    id: str
+    claims: list[Claim]
+    vector: np.ndarray
+    independent_sources: int = 0
+    conflicts: list[dict] = field(default_factory=list)
+    representative: Claim | None = None
+
+    @property
+    def articles(self) -> list[str]:
+        return [c.article for c in self.claims]
+
+
+def independent_key(article: str, sources: Mapping[str, SourceInfo]) -> str:
+    """What an article counts as: its original's outlet (copies and translations follow copy_of)."""
+    seen = set()
+    info = sources.get(article)
+    while info is not None and info.copy_of and info.copy_of in sources and info.id not in seen:
+        seen.add(info.id)
+        info = sources[info.copy_of]
+    if info is None:
+        return article
+    return f"outlet:{info.outlet.casefold()}" if info.outlet else f"article:{info.id}"
+
+
+def align_claims(
+    claims: list[Claim],
+    vectors: np.ndarray,
+    sources: Mapping[str, SourceInfo],
+    settings: AlignSettings | None = None,
+) -> list[Fact]:
+    """Facts of a story, claims taken in order (articles oldest first, then text order)."""
+    settings = settings or AlignSettings()
+    facts: list[Fact] = []
+    totals = np.zeros((0, vectors.shape[1] if vectors.size else 512), dtype=np.float32)
+    centroids = totals.copy()
+    for claim, vector in zip(claims, vectors, strict=True):
+        chosen = None
+        if facts:
+            similarity = centroids @ vector
+            for index in np.argsort(-similarity)[:8]:
+                fact, cosine = facts[int(index)], float(similarity[int(index)])
+                if cosine < settings.related:
+                    break
+                if any(c.article == claim.article for c in fact.claims):
+                    continue
+                if cosine >= settings.same or _shared_keys(claim, fact) >= 2:
+                    chosen = int(index)
+                    break
+        if chosen is None:
+            facts.append(Fact(f"f{len(facts) + 1}", [claim], vector.copy()))
+            totals = np.vstack([totals, vector])
+            centroids = np.vstack([centroids, vector])
+        else:
+            facts[chosen].claims.append(claim)
+            totals[chosen] += vector
+            centroids[chosen] = totals[chosen] / max(float(np.linalg.norm(totals[chosen])), 1e-9)
+            facts[chosen].vector = centroids[chosen]
+    for fact in facts:
+        fact.independent_sources = len({independent_key(c.article, sources) for c in fact.claims})
+        fact.representative = _representative(fact, sources)
+        fact.conflicts = _conflicts_within(fact, settings)
+    _conflicts_between(facts, settings)
+    return facts
+
+
+def _shared_keys(claim: Claim, fact: Fact) -> int:
+    """Names, figures and long words (places, technical terms survive translation) the claim shares."""
+    entities = set().union(*(c.entities for c in fact.claims))
+    numbers = {q.value for c in fact.claims for q in c.quantities if q.value is not None}
+    words = set().union(*(_long_words(c.text) for c in fact.claims))
+    shared_words = len(_long_words(claim.text) & words)
+    return len(claim.entities & entities) + len({q.value for q in claim.quantities} & numbers) + shared_words // 2
+
+
+def _long_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if len(w) >= 7}
+
+
+def _representative(fact: Fact, sources: Mapping[str, SourceInfo]) -> Claim:
+    """The sentence that stands for the fact: an original's, in English when there is one, else in
+    the story's most common language among its claims; the earliest of those."""
+    languages = Counter(sources[c.article].language if c.article in sources else None for c in fact.claims)
+    preferred = "en" if "en" in languages else languages.most_common(1)[0][0]
+
+    def rank(claim: Claim) -> tuple[int, int, int]:
+        info = sources.get(claim.article)
+        language = info.language if info else None
+        return (int(language != preferred), int(bool(info and info.copy_of)), fact.claims.index(claim))
+
+    return min(fact.claims, key=rank)
+
+
+def _unit(quantity: Quantity) -> str | None:
+    if not quantity.unit:
+        return None
+    unit = quantity.unit.casefold().strip()
+    return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
+
+
+def _quantity_sides(claims: list[Claim], settings: AlignSettings) -> dict[str, list[list[tuple[Claim, Quantity]]]]:
+    """For each unit counted in these claims, the groups of agreeing figures (only units with two or more)."""
+    by_unit: dict[str, list[tuple[Claim, Quantity]]] = defaultdict(list)
+    for claim in claims:
+        for quantity in claim.quantities:
+            unit = _unit(quantity)
+            if unit and quantity.value is not None:
+                by_unit[unit].append((claim, quantity))
+    found = {}
+    for unit, items in by_unit.items():
+        groups: list[list[tuple[Claim, Quantity]]] = []
+        for claim, quantity in sorted(items, key=lambda item: item[1].value or 0):
+            last = groups[-1][-1][1].value if groups else None
+            if last is not None and abs((quantity.value or 0) - last) <= settings.value_tolerance * max(abs(last), 1):
+                groups[-1].append((claim, quantity))
+            else:
+                groups.append([(claim, quantity)])
+        articles = [{c.article for c, _ in g} for g in groups]
+        if len(groups) >= 2 and len(set().union(*articles)) >= 2:
+            found[unit] = groups
+    return found
+
+
+def _quantity_conflict(unit: str, groups: list[list[tuple[Claim, Quantity]]]) -> dict:
+    return {
+        "kind": "quantity",
+        "about": unit,
+        "sides": [
+            {
+                "value": group[0][1].value,
+                "text": group[0][1].text,
+                "sources": [{"article": c.article, "start": q.start, "end": q.end} for c, q in group],
+            }
+            for group in groups
+        ],
+    }
+
+
+def _conflicts_within(fact: Fact, settings: AlignSettings) -> list[dict]:
+    conflicts = [_quantity_conflict(u, g) for u, g in _quantity_sides(fact.claims, settings).items()]
+    speakers: dict[str, list[Claim]] = defaultdict(list)
+    for claim in fact.claims:
+        if claim.quote is not None and claim.quote.direct and claim.speaker_entity:
+            speakers[claim.speaker_entity].append(claim)
+    if len(speakers) >= 2:
+        conflicts.append(
+            {
+                "kind": "speaker",
+                "about": "who said it",
+                "sides": [
+                    {"value": group[0].speaker, "text": group[0].text, "sources": [_span(c) for c in group]}
+                    for group in speakers.values()
+                ],
+            }
+        )
+    negated = [c for c in fact.claims if c.negated]
+    affirmed = [c for c in fact.claims if not c.negated]
+    if negated and affirmed and _same_words(negated[0], affirmed[0]):
+        conflicts.append(
+            {
+                "kind": "negation",
+                "about": "whether it happened",
+                "sides": [
+                    {"value": "yes", "text": affirmed[0].text, "sources": [_span(c) for c in affirmed]},
+                    {"value": "no", "text": negated[0].text, "sources": [_span(c) for c in negated]},
+                ],
+            }
+        )
+    return conflicts
+
+
+def _conflicts_between(facts: list[Fact], settings: AlignSettings) -> None:
+    """Close facts (not aligned, e.g. each stating its own figure) that count one thing differently."""
+    if len(facts) < 2:
+        return
+    matrix = np.stack([f.vector for f in facts])
+    similarity = matrix @ matrix.T
+    for i, fact in enumerate(facts):
+        if not any(c.quantities for c in fact.claims):
+            continue
+        for j in np.nonzero(similarity[i] >= settings.conflict_related)[0]:
+            other = facts[int(j)]
+            if int(j) <= i or not any(c.quantities for c in other.claims):
+                continue
+            known = {c["about"] for c in fact.conflicts if c["kind"] == "quantity"}
+            for unit, groups in _quantity_sides(fact.claims + other.claims, settings).items():
+                if unit not in known:
+                    fact.conflicts.append(_quantity_conflict(unit, groups))
+
+
+def _same_words(a: Claim, b: Claim) -> bool:
+    """Two claims in one language that share most of their words (so a negation is the difference)."""
+    x, y = set(_WORD.findall(a.text.casefold())), set(_WORD.findall(b.text.casefold()))
+    return bool(x and y) and len(x & y) / len(x | y) >= 0.5
+
+
+def _span(claim: Claim) -> dict:
+    return {"article": claim.article, "start": claim.start, "end": claim.end}

@@ -1,0 +1,145 @@
+"""Claims, facts, independent sources, conflicts and the brief, on texts written for these tests
+and on the demo corpus; every cited span must contain the text it supports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from newsdesk.cli import cli
+from newsdesk.model import Analysis, Article, Quantity, Quote
+from newsdesk.reconcile import SourceInfo, align_claims, independent_key, split_claims
+
+STRIKE = (
+    "Ferry crews walk out\n"
+    "Ferry crews in Westport walked out on Monday; the union said 1,200 members joined the strike. "
+    "Mr. Solvang, the harbour master, said the port would stay open.\n"
+    "Photo: Harbour News"
+)
+
+
+def test_claims_split_sentences_and_clauses_and_skip_the_headline() -> None:
+    claims = split_claims(Article("a", STRIKE, title="Ferry crews walk out"), None)
+    assert [c.text for c in claims] == [
+        "Ferry crews in Westport walked out on Monday;"[:-1],
+        "the union said 1,200 members joined the strike.",
+        "Mr. Solvang, the harbour master, said the port would stay open.",
+    ]
+    assert all(STRIKE[c.start : c.end] == c.text for c in claims)
+
+
+def test_claims_carry_their_figures_and_speaker() -> None:
+    text = "Ferry crews walked out on Monday. “We will not sail until the pay offer improves,” said Ingrid Solvang."
+    start = text.index("We will")
+    quote = Quote(start, text.index(",”"), text[start : text.index(",”")], True, "Ingrid Solvang", "person-1", "say")
+    analysis = Analysis("a", text, quotes=[quote])
+    claims = split_claims(Article("a", text), analysis)
+    said = next(c for c in claims if "pay offer" in c.text)
+    assert (said.speaker_entity, said.act, said.negated) == ("person-1", "said", True)
+
+
+def _claims(article: str, text: str, quantities: list[Quantity] | None = None):
+    analysis = Analysis(article, text, quantities=quantities or [])
+    return split_claims(Article(article, text), analysis)
+
+
+def test_copies_and_one_outlet_count_once_and_figures_conflict() -> None:
+    texts = {
+        "wire": "About 12,000 people were ordered to leave their homes on Thursday as the fire spread.",
+        "copy": "About 12,000 people were ordered to leave their homes on Thursday as the fire spread.",
+        "daily": "The fire forced 15,000 people to leave their homes on Thursday as it spread.",
+        "daily2": "The fire forced 15,000 people to leave their homes on Thursday as it spread south.",
+    }
+    claims = []
+    for article, text in texts.items():
+        figure = "12,000" if "12,000" in text else "15,000"
+        start = text.index(figure)
+        quantity = Quantity(start, start + len(figure) + 7, text[start : start + len(figure) + 7], 0.0, "people")
+        quantity.value = float(figure.replace(",", ""))
+        claims += _claims(article, text, [quantity])
+    sources = {
+        "wire": SourceInfo("wire", "Wire"),
+        "copy": SourceInfo("copy", "Aggregator", copy_of="wire"),
+        "daily": SourceInfo("daily", "Daily"),
+        "daily2": SourceInfo("daily2", "Daily"),
+    }
+    assert independent_key("copy", sources) == independent_key("wire", sources)
+    vectors = np.tile(np.eye(1, 512, dtype=np.float32), (len(claims), 1))  # all say the same thing
+    [fact] = align_claims(claims, vectors, sources)
+    assert sorted(fact.articles) == sorted(texts)
+    assert fact.independent_sources == 2  # the copy repeats the wire; the daily's second piece repeats it
+    [conflict] = fact.conflicts
+    assert conflict["kind"] == "quantity"
+    sides = {side["value"]: {s["article"] for s in side["sources"]} for side in conflict["sides"]}
+    assert sides == {12000.0: {"wire", "copy"}, 15000.0: {"daily", "daily2"}}
+
+
+def test_unrelated_claims_stay_apart() -> None:
+    claims = _claims("a", "Ferry crews walked out on Monday in Westport.") + _claims(
+        "b", "The council approved a new library budget for the town."
+    )
+    vectors = np.eye(2, 512, dtype=np.float32)
+    assert len(align_claims(claims, vectors, {})) == 2
+
+
+@pytest.fixture(scope="module")
+def demo_corpus() -> Path:
+    return Path(__file__).resolve().parents[1] / "demo" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def demo_brief(demo_corpus: Path) -> dict:
+    result = CliRunner().invoke(cli, ["brief", str(demo_corpus)])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def demo_texts(demo_corpus: Path) -> dict[str, str]:
+    result = CliRunner().invoke(cli, ["extract", str(demo_corpus)])
+    return {r["id"]: r["text"] for r in map(json.loads, result.stdout.splitlines())}
+
+
+def test_every_cited_span_contains_what_it_supports(demo_brief: dict, demo_texts: dict[str, str]) -> None:
+    assert len(demo_brief["stories"]) == 3
+    for story in demo_brief["stories"]:
+        assert story["summary"]
+        assert story["facts"]
+        for item in [*story["summary"], *story["facts"], *story["timeline"]]:
+            spans = [demo_texts[s["article"]][s["start"] : s["end"]] for s in item["sources"]]
+            assert item["text"] in spans
+        for fact in story["facts"]:
+            for source in fact["sources"]:
+                assert demo_texts[source["article"]][source["start"] : source["end"]] == source["text"]
+            for conflict in fact["conflicts"]:
+                for side in conflict["sides"]:
+                    assert all(s["article"] in story["articles"] for s in side["sources"])
+
+
+def test_demo_brief_counts_the_syndicated_copy_once(demo_brief: dict) -> None:
+    talks = next(s for s in demo_brief["stories"] if "meridianpost-geneva-dam-talks" in s["articles"])
+    copied = [
+        f
+        for f in talks["facts"]
+        if {"meridianpost-geneva-dam-talks", "newsbuzz24-geneva-dam-talks"} <= {s["article"] for s in f["sources"]}
+    ]
+    assert copied
+    for fact in copied:
+        outlets = {s["article"] for s in fact["sources"]} - {"newsbuzz24-geneva-dam-talks"}
+        assert fact["independent_sources"] <= len(outlets)
+
+
+def test_demo_brief_finds_the_disputed_evacuation_figure(demo_brief: dict) -> None:
+    fire = next(s for s in demo_brief["stories"] if "cpa-20250306-wandoon-fire" in s["articles"])
+    values = {
+        side["value"]
+        for fact in fire["facts"]
+        for conflict in fact["conflicts"]
+        if conflict["kind"] == "quantity"
+        for side in conflict["sides"]
+    }
+    assert {12000.0, 15000.0} <= values
