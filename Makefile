@@ -21,11 +21,16 @@ demo: setup
 	$(BIN)/newsdesk analyze demo/corpus --out $(DEMO)/analysis.json
 	$(BIN)/newsdesk cluster demo/corpus --out $(DEMO)/stories.jsonl
 	$(BIN)/newsdesk ingest demo/corpus --db $(DEMO)/newsdesk.db
+	$(BIN)/newsdesk brief demo/corpus --out $(DEMO)/brief.json
+	$(BIN)/newsdesk brief demo/corpus --format markdown --out $(DEMO)/brief.md
+	$(BIN)/newsdesk brief demo/corpus --format html --out $(DEMO)/brief.html
 	@echo
 	@echo "Demo done. Cleaned articles (JSON Lines): $(DEMO)/articles.jsonl"
 	@echo "Entities, quotes, quantities, dates:      $(DEMO)/analysis.json"
 	@echo "Stories and storylines:                   $(DEMO)/stories.jsonl"
 	@echo "Database: $(DEMO)/newsdesk.db  (try: $(BIN)/newsdesk list --db $(DEMO)/newsdesk.db)"
+	@echo "The brief, one per story, every sentence cited: $(DEMO)/brief.html (open it in a browser),"
+	@echo "  $(DEMO)/brief.md (terminal, GitHub) and $(DEMO)/brief.json (the contract)"
 
 test: setup lint
 	$(BIN)/python -m pytest -q
@@ -43,6 +48,7 @@ bench: setup
 	$(BIN)/python benchmarks/extract_speed.py
 	$(BIN)/python benchmarks/analyze_speed.py
 	$(BIN)/python benchmarks/cluster_scaling.py
+	$(BIN)/python benchmarks/brief_speed.py
 
 lock: setup
 	(echo "# Exact versions newsdesk is tested with (pip install -c constraints.txt). Regenerate: make lock"; \

@@ -247,7 +247,17 @@ def cluster(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
 )
 @click.option("--out", "-o", metavar="FILE", help="Write the brief here instead of stdout.")
 @click.option("--story", "only", metavar="ID", multiple=True, help="Only these stories (repeatable).")
-def brief(inputs: tuple[str, ...], fmt: str, out: str | None, only: tuple[str, ...], **options: Any) -> None:
+@click.option(
+    "--by",
+    "group",
+    type=click.Choice(["story", "storyline"]),
+    default="story",
+    show_default=True,
+    help="One brief per story (event), or per storyline (related events over weeks, one timeline).",
+)
+def brief(
+    inputs: tuple[str, ...], fmt: str, out: str | None, only: tuple[str, ...], group: str, **options: Any
+) -> None:
     """One cited brief per story: summary, facts with independent sources and conflicts,
     quotes by speaker, timeline, entities and sources.
 
@@ -261,6 +271,7 @@ def brief(inputs: tuple[str, ...], fmt: str, out: str | None, only: tuple[str, .
       newsdesk brief corpus/ > brief.json
       newsdesk brief corpus/ --format markdown
       newsdesk brief corpus/ --format html --out brief.html
+      newsdesk brief corpus/ --by storyline --format markdown
     """
     from .analysis import Analyzer
     from .linking.pipeline import cluster_articles
@@ -272,7 +283,8 @@ def brief(inputs: tuple[str, ...], fmt: str, out: str | None, only: tuple[str, .
     articles = list(_iter_articles(inputs, failures, **options))
     analyses = [analyzer.resolve(a) for a in analyzer.analyze(articles)]
     assignments = cluster_articles(zip(articles, analyses, strict=True))
-    result = build_brief(articles, analyses, assignments, analyzer.registry.entities, analyzer.registry.resolve)
+    registry = analyzer.registry
+    result = build_brief(articles, analyses, assignments, registry.entities, registry.resolve, group=group)
     if only:
         result["stories"] = [s for s in result["stories"] if s["id"] in only]
     texts = {a.id: a.text for a in articles}

@@ -45,11 +45,13 @@ def build_brief(
     resolve: Callable[[str], str] = lambda e: e,
     settings: BriefSettings | None = None,
     encode: Callable[[list[str]], np.ndarray] | None = None,
+    group: str = "story",
 ) -> dict[str, Any]:
-    """The `brief` record for every story of these (analysed, clustered) articles, largest first."""
+    """The `brief` record for every story of these (analysed, clustered) articles, largest first;
+    with group="storyline", one record per storyline (its stories' articles together)."""
     by_story: dict[str, list[int]] = defaultdict(list)
     for i, assignment in enumerate(assignments):
-        by_story[assignment.story].append(i)
+        by_story[assignment.storyline if group == "storyline" else assignment.story].append(i)
     stories = []
     for story, members in by_story.items():
         items = [(articles[i], analyses[i], assignments[i]) for i in members]
@@ -74,16 +76,15 @@ def story_brief(
         for a, _, s in ordered
     }
     claims = [c for article, analysis, _ in ordered for c in split_claims(article, analysis)]
+    for claim in claims:
+        if claim.speaker_entity:
+            claim.speaker_entity = resolve(claim.speaker_entity)
     if encode is None:
         from ..linking.features import Embedder
 
         encode = Embedder().encode
     vectors = encode([c.text for c in claims]) if claims else np.zeros((0, 512), dtype=np.float32)
     facts = align_claims(claims, vectors, sources, settings.align)
-    for fact in facts:
-        for claim in fact.claims:
-            if claim.speaker_entity:
-                claim.speaker_entity = resolve(claim.speaker_entity)
     ranked = sorted(facts, key=lambda f: (-f.independent_sources, -len(f.claims), _position(f)))
     first = next((a for a, _, s in ordered if not s.copy), ordered[0][0])
     return {

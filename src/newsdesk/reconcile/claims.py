@@ -20,6 +20,7 @@ MIN_WORDS = 5
 # Sentence ends: a stop, then a capital, digit or opening quote (the linking features use the same rule).
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»’]))\s+(?=[\"“«‘(\[A-ZÀ-Ý0-9¿¡])")
 _CLAUSE = re.compile(r";\s+")
+_CREDIT = re.compile(r"(?:photo|foto|image|picture|credit|crédit|source|fuente)s?\s*:", re.I)
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Jr|Sr|Prof|No|vs|etc|Sra|Mme|M)|\b[A-Z])\.$"
 )
@@ -56,6 +57,29 @@ SPEECH_ACTS = {
 }
 
 
+# Verb forms that make a sentence a demand, proposal, rejection, denial or warning by its subject.
+_ACT_VERB = re.compile(
+    r"\b(propos(?:es|ed|e|ing)|offer(?:s|ed)?|demand(?:s|ed)?|reject(?:s|ed)?|refus(?:es|ed)|"
+    r"den(?:ies|ied|y)|warn(?:s|ed)?|propone|propuso|exige|exigió|rechaza|rechazó|niega|negó|"
+    r"propose|exige|rejette|refuse|dément)\b",
+    re.I,
+)
+# Between the actor and its verb: a few words, no possessive ("Moscow's demands" is a noun), no clause break.
+_ACTOR_GAP = re.compile(r"(?![’']s\b)(?:\s+[^\s,;:.()\"“”]+){0,3}\s+")
+_ACTS = (
+    (("propo", "propu", "offer"), "proposed"),
+    (("deman", "exig"), "demanded"),
+    (("rejec", "refus", "recha", "rejet"), "rejected"),
+    (("den", "nieg", "neg", "dém"), "denied"),
+    (("warn",), "warned"),
+)
+
+
+def _act_of(verb: str) -> str:
+    folded = verb.casefold()
+    return next((act for prefixes, act in _ACTS if folded.startswith(prefixes)), "said")
+
+
 @dataclass(slots=True)
 class Claim:
     """One statement of one article, as a span of its cleaned text."""
@@ -81,7 +105,7 @@ def split_claims(article: Article, analysis: Analysis | None) -> list[Claim]:
     claims: list[Claim] = []
     for start, end in _claim_spans(text, article.title):
         words = _WORD.findall(text[start:end])
-        if len(words) < MIN_WORDS:
+        if len(words) < MIN_WORDS or _CREDIT.match(text[start:end]):
             continue
         claim = Claim(article.id, start, end, text[start:end], len(claims))
         if analysis is not None:
@@ -96,8 +120,8 @@ def _claim_spans(text: str, title: str | None) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         line_start, offset = offset, offset + len(line) + 1
         stripped = line.strip()
-        if not stripped or (title and stripped == title.strip() and not spans):
-            continue  # the headline
+        if not stripped or _headline(stripped, title, first=not spans):
+            continue
         for sentence_start, sentence_end in _sentences(line):
             sentence = line[sentence_start:sentence_end]
             for clause_start, clause_end in _pieces(sentence, _CLAUSE):
@@ -109,6 +133,17 @@ def _claim_spans(text: str, title: str | None) -> list[tuple[int, int]]:
                 if b > a:
                     spans.append((a, b))
     return spans
+
+
+def _headline(line: str, title: str | None, first: bool) -> bool:
+    """The headline (repeated in the body, perhaps with other dashes), or an unpunctuated first line."""
+    if title and _plain(line) == _plain(title):
+        return True
+    return first and not line.rstrip("\"”»’)").endswith((".", "!", "?", "…", ":"))
+
+
+def _plain(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def _sentences(line: str) -> list[tuple[int, int]]:
@@ -143,6 +178,16 @@ def _annotate(claim: Claim, analysis: Analysis) -> None:
         claim.quote = quote
         claim.speaker, claim.speaker_entity = quote.speaker, quote.entity
         claim.act = SPEECH_ACTS.get((quote.cue or "").lower(), "said")
+        return
+    verb = _ACT_VERB.search(claim.text)
+    if verb is not None:  # "NATO proposes briefings", "Moscow rejected the offer": the actor is the name before
+        at = claim.start + verb.start()
+        before = [m for m in analysis.mentions if m.entity and claim.start <= m.start and m.end <= at]
+        gap = analysis.text[before[-1].end : at] if before else ""
+        if before and _ACTOR_GAP.fullmatch(gap):
+            actor = before[-1]
+            claim.speaker, claim.speaker_entity = actor.text, actor.entity
+            claim.act = _act_of(verb.group(1))
 
 
 def _quote_of(claim: Claim, quotes: list[Quote]) -> Quote | None:

@@ -23,6 +23,7 @@ from .claims import Claim
 __all__ = ["AlignSettings", "Fact", "SourceInfo", "align_claims", "independent_key"]
 
 _WORD = re.compile(r"\w+")
+COMMON_SHARE = 0.25
 
 
 @dataclass(slots=True)
@@ -82,6 +83,7 @@ def align_claims(
 ) -> list[Fact]:
     """Facts of a story, claims taken in order (articles oldest first, then text order)."""
     settings = settings or AlignSettings()
+    common = _common_keys(claims)
     facts: list[Fact] = []
     totals = np.zeros((0, vectors.shape[1] if vectors.size else 512), dtype=np.float32)
     centroids = totals.copy()
@@ -95,7 +97,7 @@ def align_claims(
                     break
                 if any(c.article == claim.article for c in fact.claims):
                     continue
-                if cosine >= settings.same or _shared_keys(claim, fact) >= 2:
+                if cosine >= settings.same or _shared_keys(claim, fact, common) >= 2:
                     chosen = int(index)
                     break
         if chosen is None:
@@ -115,13 +117,22 @@ def align_claims(
     return facts
 
 
-def _shared_keys(claim: Claim, fact: Fact) -> int:
-    """Names, figures and long words (places, technical terms survive translation) the claim shares."""
-    entities = set().union(*(c.entities for c in fact.claims))
+def _shared_keys(claim: Claim, fact: Fact, common: set) -> int:
+    """Names, figures and long words (places, technical terms survive translation) the claim shares
+    with the fact, leaving out those the whole story repeats (NATO, Russia in a NATO–Russia story)."""
+    entities = set().union(*(c.entities for c in fact.claims)) - common
     numbers = {q.value for c in fact.claims for q in c.quantities if q.value is not None}
-    words = set().union(*(_long_words(c.text) for c in fact.claims))
+    words = set().union(*(_long_words(c.text) for c in fact.claims)) - common
     shared_words = len(_long_words(claim.text) & words)
     return len(claim.entities & entities) + len({q.value for q in claim.quantities} & numbers) + shared_words // 2
+
+
+def _common_keys(claims: list[Claim], share: float = COMMON_SHARE) -> set:
+    """Entities and long words found in more than `share` of the story's claims."""
+    counts: Counter = Counter()
+    for claim in claims:
+        counts.update(claim.entities | _long_words(claim.text))
+    return {key for key, n in counts.items() if n > share * len(claims) and n > 2}
 
 
 def _long_words(text: str) -> set[str]:
