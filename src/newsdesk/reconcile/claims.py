@@ -139,7 +139,7 @@ def _headline(line: str, title: str | None, first: bool) -> bool:
     """The headline (repeated in the body, perhaps with other dashes), or an unpunctuated first line."""
     if title and _plain(line) == _plain(title):
         return True
-    return first and not line.rstrip("\"”»’)").endswith((".", "!", "?", "…", ":"))
+    return first and not line.rstrip('"”»’)').endswith((".", "!", "?", "…", ":"))
 
 
 def _plain(text: str) -> str:
