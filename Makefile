@@ -43,6 +43,7 @@ eval: setup
 	$(BIN)/newsdesk eval analysis
 	$(BIN)/newsdesk eval stories
 	$(BIN)/newsdesk eval identities
+	$(BIN)/newsdesk eval brief
 
 bench: setup
 	$(BIN)/python benchmarks/extract_speed.py

@@ -105,6 +105,9 @@ def demo_texts(demo_corpus: Path) -> dict[str, str]:
 
 
 def test_every_cited_span_contains_what_it_supports(demo_brief: dict, demo_texts: dict[str, str]) -> None:
+    from newsdesk.evaluate.brief import check_citations
+
+    assert check_citations(demo_brief, demo_texts) == []
     assert len(demo_brief["stories"]) == 3
     for story in demo_brief["stories"]:
         assert story["summary"]
@@ -133,6 +136,13 @@ def test_demo_brief_counts_the_syndicated_copy_once(demo_brief: dict) -> None:
         assert fact["independent_sources"] <= len(outlets)
 
 
+def test_references_point_at_listed_facts(demo_brief: dict) -> None:
+    for story in demo_brief["stories"]:
+        listed = {f["id"] for f in story["facts"]}
+        for entry in [*story["summary"], *story["timeline"]]:
+            assert entry["fact"] is None or entry["fact"] in listed
+
+
 def test_demo_brief_finds_the_disputed_evacuation_figure(demo_brief: dict) -> None:
     fire = next(s for s in demo_brief["stories"] if "cpa-20250306-wandoon-fire" in s["articles"])
     values = {
@@ -143,3 +153,26 @@ def test_demo_brief_finds_the_disputed_evacuation_figure(demo_brief: dict) -> No
         for side in conflict["sides"]
     }
     assert {12000.0, 15000.0} <= values
+
+
+def test_brief_formats_escape_hostile_article_text(tmp_path: Path) -> None:
+    hostile = {
+        "id": "x1",
+        "title": "Harbour <script>alert(1)</script> strike",
+        "text": "Ferry crews in Westport walked out on Monday <img src=x onerror=alert(1)> after pay talks failed. "
+        "The union said about 1,200 members joined the strike at the harbour.",
+        "published": "2025-03-03",
+        "outlet": "Harbour News",
+    }
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(hostile) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    html = runner.invoke(cli, ["brief", str(path), "--format", "html"])
+    assert html.exit_code == 0, html.stderr
+    assert "<script>alert" not in html.stdout
+    assert "<img src=x" not in html.stdout
+    assert "&lt;script&gt;" in html.stdout
+    markdown = runner.invoke(cli, ["brief", str(path), "--format", "markdown"])
+    assert markdown.exit_code == 0
+    assert "<img src=x" not in markdown.stdout
+    assert "Ferry crews in Westport walked out" in markdown.stdout

@@ -87,16 +87,22 @@ def story_brief(
     facts = align_claims(claims, vectors, sources, settings.align)
     ranked = sorted(facts, key=lambda f: (-f.independent_sources, -len(f.claims), _position(f)))
     first = next((a for a, _, s in ordered if not s.copy), ordered[0][0])
+    kept = ranked[: settings.max_facts]
+    summary, timeline = _summary(ranked, settings), _timeline(facts, settings)
+    listed = {f.id for f in kept}
+    for entry in (*summary, *timeline):  # point only at facts the brief lists
+        if entry["fact"] not in listed:
+            entry["fact"] = None
     return {
         "id": story,
         "title": first.title or _first_sentence(first.text),
         "storyline": ordered[0][2].storyline,
         "articles": [a.id for a, _, _ in ordered],
         "sources": [_source(a, s) for a, _, s in ordered],
-        "summary": _summary(ranked, settings),
-        "facts": [_fact_record(f, entities) for f in ranked[: settings.max_facts]],
+        "summary": summary,
+        "facts": [_fact_record(f, entities) for f in kept],
         "quotes": _quotes(ordered, entities, resolve),
-        "timeline": _timeline(facts, settings),
+        "timeline": timeline,
         "entities": _entities(ordered, entities, resolve, settings),
     }
 

@@ -23,7 +23,7 @@ from .claims import Claim
 __all__ = ["AlignSettings", "Fact", "SourceInfo", "align_claims", "independent_key"]
 
 _WORD = re.compile(r"\w+")
-COMMON_SHARE = 0.25
+COMMON_SHARE = 0.1
 
 
 @dataclass(slots=True)
@@ -31,7 +31,8 @@ class AlignSettings:
     """When two claims state one fact (cosines of multilingual sentence embeddings)."""
 
     same: float = 0.72  # this close: the same statement
-    related: float = 0.45  # this close and sharing two names, figures or rarer words: the same statement
+    related: float = 0.5  # this close and sharing two names, figures or rarer words: the same statement
+    related_across: float = 0.35  # the same, for a claim in a language none of the fact's claims is in
     conflict_related: float = 0.7  # facts this close that count one thing differently conflict
     value_tolerance: float = 0.02  # figures closer than this (relative) agree
 
@@ -93,9 +94,13 @@ def align_claims(
             similarity = centroids @ vector
             for index in np.argsort(-similarity)[:8]:
                 fact, cosine = facts[int(index)], float(similarity[int(index)])
-                if cosine < settings.related:
+                if cosine < min(settings.related, settings.related_across):
                     break
                 if any(c.article == claim.article for c in fact.claims):
+                    continue
+                language = _language(claim, sources)
+                across = language is not None and all(_language(c, sources) != language for c in fact.claims)
+                if cosine < (settings.related_across if across else settings.related):
                     continue
                 if cosine >= settings.same or _shared_keys(claim, fact, common) >= 2:
                     chosen = int(index)
@@ -117,6 +122,11 @@ def align_claims(
     return facts
 
 
+def _language(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
+    info = sources.get(claim.article)
+    return info.language if info else None
+
+
 def _shared_keys(claim: Claim, fact: Fact, common: set) -> int:
     """Names, figures and long words (places, technical terms survive translation) the claim shares
     with the fact, leaving out those the whole story repeats (NATO, Russia in a NATO–Russia story)."""
@@ -127,11 +137,12 @@ def _shared_keys(claim: Claim, fact: Fact, common: set) -> int:
     return len(claim.entities & entities) + len({q.value for q in claim.quantities} & numbers) + shared_words // 2
 
 
-def _common_keys(claims: list[Claim], share: float = COMMON_SHARE) -> set:
+def _common_keys(claims: list[Claim], share: float | None = None) -> set:
     """Entities and long words found in more than `share` of the story's claims."""
     counts: Counter = Counter()
     for claim in claims:
         counts.update(claim.entities | _long_words(claim.text))
+    share = COMMON_SHARE if share is None else share
     return {key for key, n in counts.items() if n > share * len(claims) and n > 2}
 
 
@@ -191,7 +202,7 @@ def _quantity_conflict(unit: str, groups: list[list[tuple[Claim, Quantity]]]) ->
             {
                 "value": group[0][1].value,
                 "text": group[0][1].text,
-                "sources": [{"article": c.article, "start": q.start, "end": q.end} for c, q in group],
+                "sources": [_span(c) for c, _ in group],  # the sentence: the figure with what it counts
             }
             for group in groups
         ],
