@@ -132,9 +132,16 @@ def _shared_keys(claim: Claim, fact: Fact, common: set) -> int:
     with the fact, leaving out those the whole story repeats (NATO, Russia in a NATO–Russia story)."""
     entities = set().union(*(c.entities for c in fact.claims)) - common
     numbers = {q.value for c in fact.claims for q in c.quantities if q.value is not None}
+    counted = {(q.value, _unit(q)) for c in fact.claims for q in c.quantities if q.value is not None and _unit(q)}
     words = set().union(*(_long_words(c.text) for c in fact.claims)) - common
     shared_words = len(_long_words(claim.text) & words)
-    return len(claim.entities & entities) + len({q.value for q in claim.quantities} & numbers) + shared_words // 2
+    shared_counts = {(q.value, _unit(q)) for q in claim.quantities if _unit(q)} & counted  # same figure, same thing
+    return (
+        len(claim.entities & entities)
+        + len({q.value for q in claim.quantities} & numbers)
+        + len(shared_counts)
+        + shared_words // 2
+    )
 
 
 def _common_keys(claims: list[Claim], share: float | None = None) -> set:
@@ -167,7 +174,7 @@ def _representative(fact: Fact, sources: Mapping[str, SourceInfo]) -> Claim:
 def _unit(quantity: Quantity) -> str | None:
     if not quantity.unit:
         return None
-    unit = quantity.unit.casefold().strip()
+    unit = quantity.unit.casefold().split()[-1]  # the head noun: "combat-ready soldiers" counts soldiers
     return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
 
 
