@@ -123,3 +123,46 @@ def test_seed_spellings_are_one_identity_across_articles(shared_data: Path) -> N
     people = [ids(name) for name in SEED_PEOPLE]
     assert all(len(p) == 1 for p in people), dict(zip(SEED_PEOPLE, people, strict=True))
     assert len(set().union(*people)) == len(SEED_PEOPLE)  # no two people share an identity
+
+
+# Publication dates of the seeds, read by hand from each article (the files carry none).
+SEED_PUBLISHED = {
+    "000_bfe528cf5832c864": "2022-01-27",
+    "001_ac1cc112433134f5": "2022-01-26",
+    "002_b3dce5b5bb70e21c": "2021-12-17",
+    "003_e22aa2876da65473": "2022-01-12",
+    "004_313894709d82b104": "2022-01-26",
+}
+
+
+def test_seed_storyline_brief_dates_the_council_meeting_and_the_written_answers(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    lines = [
+        json.dumps(
+            {
+                "id": seed,
+                "text": (shared_data / "seeds" / f"{seed}.txt").read_text(encoding="utf-8"),
+                "published": published,
+            }
+        )
+        for seed, published in SEED_PUBLISHED.items()
+    ]
+    path = tmp_path / "seeds.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["brief", str(path), "--by", "storyline"])
+    assert result.exit_code == 0, result.stderr
+    [storyline] = json.loads(result.stdout)["stories"]
+    assert sorted(storyline["articles"]) == sorted(SEED_PUBLISHED)
+    by_date: dict[str, list[str]] = {}
+    for entry in storyline["timeline"]:
+        by_date.setdefault(entry["date"], []).append(entry["text"])
+    assert any("meeting" in text for text in by_date.get("2022-01-12", []))
+    assert any("writing" in text or "written" in text or "response" in text for text in by_date.get("2022-01-26", []))
+    troops = [f for f in storyline["facts"] if "100,000" in f["text"]]
+    assert troops
+    assert {s["article"] for s in troops[0]["sources"]} >= {"002_b3dce5b5bb70e21c", "004_313894709d82b104"}
