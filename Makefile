@@ -21,9 +21,7 @@ demo: setup
 	$(BIN)/newsdesk analyze demo/corpus --out $(DEMO)/analysis.json
 	$(BIN)/newsdesk cluster demo/corpus --out $(DEMO)/stories.jsonl
 	$(BIN)/newsdesk ingest demo/corpus --db $(DEMO)/newsdesk.db
-	$(BIN)/newsdesk brief demo/corpus --out $(DEMO)/brief.json
-	$(BIN)/newsdesk brief demo/corpus --format markdown --out $(DEMO)/brief.md
-	$(BIN)/newsdesk brief demo/corpus --format html --out $(DEMO)/brief.html
+	$(BIN)/newsdesk brief demo/corpus --out $(DEMO)/brief.json --out $(DEMO)/brief.md --out $(DEMO)/brief.html
 	@echo
 	@echo "Demo done. Cleaned articles (JSON Lines): $(DEMO)/articles.jsonl"
 	@echo "Entities, quotes, quantities, dates:      $(DEMO)/analysis.json"

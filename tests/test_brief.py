@@ -176,3 +176,27 @@ def test_brief_formats_escape_hostile_article_text(tmp_path: Path) -> None:
     assert markdown.exit_code == 0
     assert "<img src=x" not in markdown.stdout
     assert "Ferry crews in Westport walked out" in markdown.stdout
+
+
+def test_a_denial_of_what_another_source_states_is_a_conflict() -> None:
+    stated = "Armoured columns crossed the border near Tallong at dawn, residents said."
+    denied = "The defence ministry denied that armoured columns crossed the border near Tallong."
+    claims = _claims("a", stated) + _claims("b", denied)
+    claims[1].act = "denied"  # as the analysis marks "X denied that ..."
+    sources = {"a": SourceInfo("a", "Daily"), "b": SourceInfo("b", "Wire")}
+    [fact] = align_claims(claims, np.tile(np.eye(1, 512, dtype=np.float32), (2, 1)), sources)
+    [conflict] = fact.conflicts
+    assert conflict["kind"] == "negation"
+    assert {side["value"]: side["sources"][0]["article"] for side in conflict["sides"]} == {"yes": "a", "denied": "b"}
+
+
+def test_one_run_writes_each_out_file_in_the_format_of_its_extension(tmp_path: Path) -> None:
+    text = "Ferry crews in Westport walked out on Monday after pay talks failed at the harbour."
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": text, "outlet": "Harbour News"}) + "\n", encoding="utf-8")
+    outs = [tmp_path / "brief.json", tmp_path / "brief.md", tmp_path / "brief.html"]
+    args = ["brief", str(path)] + [x for out in outs for x in ("--out", str(out))]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert json.loads(outs[0].read_text(encoding="utf-8"))["stories"][0]["articles"] == ["a"]
+    assert outs[1].read_text(encoding="utf-8").startswith("#")
+    assert "<html" in outs[2].read_text(encoding="utf-8").lower()

@@ -245,7 +245,15 @@ def cluster(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
     show_default=True,
     help="json: the brief contract; markdown: for a terminal or GitHub; html: one self-contained page.",
 )
-@click.option("--out", "-o", metavar="FILE", help="Write the brief here instead of stdout.")
+@click.option(
+    "--out",
+    "-o",
+    "outs",
+    metavar="FILE",
+    multiple=True,
+    help="Write the brief here instead of stdout; repeatable, each file's format by its extension "
+    "(.json, .md, .html; others take --format).",
+)
 @click.option("--story", "only", metavar="ID", multiple=True, help="Only these stories (repeatable).")
 @click.option(
     "--by",
@@ -256,7 +264,7 @@ def cluster(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
     help="One brief per story (event), or per storyline (related events over weeks, one timeline).",
 )
 def brief(
-    inputs: tuple[str, ...], fmt: str, out: str | None, only: tuple[str, ...], group: str, **options: Any
+    inputs: tuple[str, ...], fmt: str, outs: tuple[str, ...], only: tuple[str, ...], group: str, **options: Any
 ) -> None:
     """One cited brief per story: summary, facts with independent sources and conflicts,
     quotes by speaker, timeline, entities and sources.
@@ -272,6 +280,7 @@ def brief(
       newsdesk brief corpus/ --format markdown
       newsdesk brief corpus/ --format html --out brief.html
       newsdesk brief corpus/ --by storyline --format markdown
+      newsdesk brief corpus/ -o brief.json -o brief.md -o brief.html
     """
     from .analysis import Analyzer
     from .linking.pipeline import cluster_articles
@@ -290,8 +299,11 @@ def brief(
     texts = {a.id: a.text for a in articles}
     renderers = {"json": lambda: render_json(result), "markdown": lambda: render_markdown(result, texts)}
     renderers["html"] = lambda: render_html(result, texts)
-    with _output(out) as stream:
-        stream.write(renderers[fmt]().rstrip("\n") + "\n")
+    by_extension = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+    for out in outs or (None,):
+        kind = by_extension.get(Path(out).suffix.lower(), fmt) if out else fmt
+        with _output(out) as stream:
+            stream.write(renderers[kind]().rstrip("\n") + "\n")
     _finish(failures, len(articles))
 
 

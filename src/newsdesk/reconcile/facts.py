@@ -233,6 +233,20 @@ def _conflicts_within(fact: Fact, settings: AlignSettings) -> list[dict]:
                 ],
             }
         )
+    denied = [c for c in fact.claims if c.act == "denied"]
+    stated = [c for c in fact.claims if c.act != "denied"]
+    if denied and stated:  # "the ministry denied that troops crossed" against "troops crossed"
+        conflicts.append(
+            {
+                "kind": "negation",
+                "about": "whether it happened",
+                "sides": [
+                    {"value": "yes", "text": stated[0].text, "sources": [_span(c) for c in stated]},
+                    {"value": "denied", "text": denied[0].text, "sources": [_span(c) for c in denied]},
+                ],
+            }
+        )
+        return conflicts
     negated = [c for c in fact.claims if c.negated]
     affirmed = [c for c in fact.claims if not c.negated]
     if negated and affirmed and _same_words(negated[0], affirmed[0]):
