@@ -220,3 +220,12 @@ def test_kinds_of_the_same_organisation_and_its_short_head_link() -> None:
     assert feed.registry.resolve(academy) == feed.registry.resolve(short)
     (other,) = feed.add(("ORG", "Solvang Shipping Company"))
     assert feed.registry.resolve(other) != feed.registry.resolve(center)
+
+
+def test_same_first_name_and_a_surname_that_sounds_the_same_link() -> None:
+    feed = Feed()
+    (murray,) = feed.add(("PERSON", "Declan Murray"))
+    (murrey,) = feed.add(("PERSON", "Declan Murrey"))
+    (other,) = feed.add(("PERSON", "Declan Morton"))
+    assert feed.registry.resolve(murray) == feed.registry.resolve(murrey)
+    assert feed.registry.resolve(other) != feed.registry.resolve(murray)

@@ -200,6 +200,8 @@ def _person_score(item: Incoming, known: Known, settings: MatchSettings) -> tupl
     for form in item.forms:
         for other in known.forms.values():
             similarity = _surname_similarity(form.surname, other.surname, settings)
+            if similarity is None and form.given and other.given and form.given[0] == other.given[0]:
+                similarity = _sounds_alike(form.surname, other.surname, settings)  # Declan Murray / Murrey
             if similarity is None:
                 continue
             if form.given and other.given:
@@ -235,6 +237,14 @@ def _surname_similarity(a: str, b: str, settings: MatchSettings) -> float | None
     if shortest >= 6 and ratio >= settings.phonetic_similarity and phonetic(a) == phonetic(b):
         return ratio
     return None
+
+
+def _sounds_alike(a: str, b: str, settings: MatchSettings) -> float | None:
+    """Surnames that sound the same and are spelled nearly so, for people with the same first name."""
+    if min(len(a), len(b)) < 4 or phonetic(a) != phonetic(b):
+        return None
+    ratio = fuzz.ratio(a, b)
+    return ratio if ratio >= settings.phonetic_similarity else None
 
 
 def _headline_match(alternates: list[ParsedName], known: Known) -> bool:
