@@ -276,10 +276,10 @@ def _conflicts_between(facts: list[Fact], settings: AlignSettings) -> None:
             other = facts[int(j)]
             if int(j) <= i or not any(c.quantities for c in other.claims):
                 continue
-            known = {c["about"] for c in fact.conflicts if c["kind"] == "quantity"}
             for unit, groups in _quantity_sides(fact.claims + other.claims, settings).items():
-                if unit not in known:
-                    fact.conflicts.append(_quantity_conflict(unit, groups))
+                # the combined sides replace a conflict the fact already had over the same thing
+                fact.conflicts = [c for c in fact.conflicts if (c["kind"], c["about"]) != ("quantity", unit)]
+                fact.conflicts.append(_quantity_conflict(unit, groups))
 
 
 def _same_words(a: Claim, b: Claim) -> bool:
