@@ -200,3 +200,17 @@ def test_one_run_writes_each_out_file_in_the_format_of_its_extension(tmp_path: P
     assert json.loads(outs[0].read_text(encoding="utf-8"))["stories"][0]["articles"] == ["a"]
     assert outs[1].read_text(encoding="utf-8").startswith("#")
     assert "<html" in outs[2].read_text(encoding="utf-8").lower()
+
+
+def test_a_long_sentence_offers_its_clauses_to_facts_of_their_own() -> None:
+    from newsdesk.reconcile import Claim
+    from newsdesk.reconcile.claims import parts
+
+    text = (
+        "The meeting, hosted by the regional water commission in Westport, brought the two ministers together "
+        "for the first time since October, and both delegations agreed to meet again next week."
+    )
+    pieces = parts(Claim("a", 0, len(text), text, 0))
+    assert len(pieces) >= 2
+    assert all(piece in text for piece in pieces)
+    assert parts(Claim("a", 0, 20, "Ferry crews walked out.", 0)) == []

@@ -1,7 +1,7 @@
 """Reconcile a story's articles: claims, facts with independent sources, conflicts, and the brief."""
 
 from .brief import BriefSettings, build_brief, story_brief
-from .claims import Claim, split_claims
+from .claims import Claim, parts, split_claims
 from .facts import AlignSettings, Fact, SourceInfo, align_claims, independent_key
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "align_claims",
     "build_brief",
     "independent_key",
+    "parts",
     "split_claims",
     "story_brief",
 ]

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..linking.stories import StoryAssignment
 from ..model import Analysis, Article, Entity
-from .claims import Claim, split_claims
+from .claims import Claim, parts, split_claims
 from .facts import AlignSettings, Fact, SourceInfo, align_claims
 
 __all__ = ["BriefSettings", "build_brief", "story_brief"]
@@ -34,6 +34,7 @@ class BriefSettings:
     max_facts: int = 40
     max_timeline: int = 25
     max_entities: int = 40
+    clauses: bool = True
     align: AlignSettings | None = None
 
 
@@ -83,8 +84,10 @@ def story_brief(
         from ..linking.features import Embedder
 
         encode = Embedder().encode
-    vectors = encode([c.text for c in claims]) if claims else np.zeros((0, 512), dtype=np.float32)
-    facts = align_claims(claims, vectors, sources, settings.align)
+    # Each clause of a long sentence may also join a fact of its own (the whole sentence is cited).
+    entries = [(c, t, t is not c.text) for c in claims for t in [c.text, *(parts(c) if settings.clauses else [])]]
+    vectors = encode([t for _, t, _ in entries]) if entries else np.zeros((0, 512), dtype=np.float32)
+    facts = align_claims([c for c, _, _ in entries], vectors, sources, settings.align, [j for *_, j in entries])
     ranked = sorted(facts, key=lambda f: (-f.independent_sources, -len(f.claims), _position(f)))
     first = next((a for a, _, s in ordered if not s.copy), ordered[0][0])
     kept = ranked[: settings.max_facts]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..model import Analysis, Article, DateRef, Quantity, Quote
 
-__all__ = ["Claim", "split_claims"]
+__all__ = ["Claim", "parts", "split_claims"]
 
 MIN_WORDS = 5
 # Sentence ends: a stop, then a capital, digit or opening quote (the linking features use the same rule).
@@ -133,6 +133,23 @@ def _claim_spans(text: str, title: str | None) -> list[tuple[int, int]]:
                 if b > a:
                     spans.append((a, b))
     return spans
+
+
+_PART_BREAK = re.compile(r",\s+|\s+(?:and|but|while|whereas|y|pero|mientras|et|mais|tandis)\s+(?=\w)")
+PART_MIN_WORDS = 6
+
+
+def parts(claim: Claim) -> list[str]:
+    """The clauses of a long claim (pieces between commas and coordinating words, short pieces kept
+    with their neighbours): a sentence that carries several facts can state each of them."""
+    pieces = [p for p in _PART_BREAK.split(claim.text) if p.strip()]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and (len(_WORD.findall(merged[-1])) < PART_MIN_WORDS or len(_WORD.findall(piece)) < PART_MIN_WORDS):
+            merged[-1] = f"{merged[-1]}, {piece}"
+        else:
+            merged.append(piece)
+    return merged if len(merged) > 1 else []
 
 
 def _headline(line: str, title: str | None, first: bool) -> bool:

@@ -81,14 +81,17 @@ def align_claims(
     vectors: np.ndarray,
     sources: Mapping[str, SourceInfo],
     settings: AlignSettings | None = None,
+    joins_only: list[bool] | None = None,
 ) -> list[Fact]:
-    """Facts of a story, claims taken in order (articles oldest first, then text order)."""
+    """Facts of a story, claims taken in order (articles oldest first, then text order). A claim
+    flagged in `joins_only` (a clause of a sentence listed before it) may join a fact but not start one."""
     settings = settings or AlignSettings()
     common = _common_keys(claims)
     facts: list[Fact] = []
     totals = np.zeros((0, vectors.shape[1] if vectors.size else 512), dtype=np.float32)
     centroids = totals.copy()
-    for claim, vector in zip(claims, vectors, strict=True):
+    joins_only = joins_only or [False] * len(claims)
+    for claim, vector, clause in zip(claims, vectors, joins_only, strict=True):
         chosen = None
         if facts:
             similarity = centroids @ vector
@@ -105,6 +108,8 @@ def align_claims(
                 if cosine >= settings.same or _shared_keys(claim, fact, common) >= 2:
                     chosen = int(index)
                     break
+        if chosen is None and clause:
+            continue
         if chosen is None:
             facts.append(Fact(f"f{len(facts) + 1}", [claim], vector.copy()))
             totals = np.vstack([totals, vector])
