@@ -214,3 +214,25 @@ def test_a_long_sentence_offers_its_clauses_to_facts_of_their_own() -> None:
     assert len(pieces) >= 2
     assert all(piece in text for piece in pieces)
     assert parts(Claim("a", 0, 20, "Ferry crews walked out.", 0)) == []
+
+
+def test_positions_separate_what_actors_demanded_from_what_outlets_state(tmp_path: Path) -> None:
+    text = (
+        "The Westport Dockworkers Union demanded a pay rise of eight percent for all harbour crews on Monday. "
+        "Ferries to the islands were cancelled for the whole day because of the strike at the harbour."
+    )
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": text, "outlet": "Harbour News"}) + "\n", encoding="utf-8")
+    out = tmp_path / "brief.json"
+    markdown = tmp_path / "brief.md"
+    assert CliRunner().invoke(cli, ["brief", str(path), "-o", str(out), "-o", str(markdown)]).exit_code == 0
+    [story] = json.loads(out.read_text(encoding="utf-8"))["stories"]
+    facts = {f["id"]: f for f in story["facts"]}
+    [position] = story["positions"]
+    assert (position["kind"], "Dockworkers Union" in position["actor"]) == ("demanded", True)
+    assert [facts[i]["text"] for i in position["facts"]] == [text.split(". ")[0] + "."]
+    stated = [f for f in story["facts"] if f["attribution"] is None]
+    assert [f["text"] for f in stated] == [text.split(". ")[1]]
+    rendered = markdown.read_text(encoding="utf-8")
+    assert "### Positions" in rendered
+    assert "- demanded: The Westport Dockworkers Union demanded a pay rise" in rendered

@@ -24,6 +24,7 @@ from .facts import AlignSettings, Fact, SourceInfo, align_claims
 __all__ = ["BriefSettings", "build_brief", "story_brief"]
 
 SUMMARY_MIN_WORDS = 12
+KIND_ORDER = ("proposed", "demanded", "rejected", "denied", "warned", "said")
 PRONOUNS = frozenset("he she they it we i il elle ils elles on él ella ellos ellas er sie".split())
 
 
@@ -103,7 +104,8 @@ def story_brief(
         "articles": [a.id for a, _, _ in ordered],
         "sources": [_source(a, s) for a, _, s in ordered],
         "summary": summary,
-        "facts": [_fact_record(f, entities) for f in kept],
+        "facts": (records := [_fact_record(f, entities) for f in kept]),
+        "positions": _positions(records),
         "quotes": _quotes(ordered, entities, resolve),
         "timeline": timeline,
         "entities": _entities(ordered, entities, resolve, settings),
@@ -157,6 +159,25 @@ def _fact_record(fact: Fact, entities: Mapping[str, Entity]) -> dict[str, Any]:
         "attribution": attribution,
         "conflicts": fact.conflicts,
     }
+
+
+def _positions(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What each actor said, demanded, proposed, rejected, denied or warned, apart from what the
+    outlets state themselves: attributed facts grouped by actor (most active first), then by kind."""
+    by_actor: dict[str, dict[str, Any]] = {}
+    for record in records:
+        attribution = record["attribution"]
+        if not attribution or not (attribution["entity"] or attribution["speaker"]):
+            continue
+        key = attribution["entity"] or f"name:{attribution['speaker']}"
+        entry = by_actor.setdefault(key, {"actor": attribution["speaker"], "entity": attribution["entity"], "acts": {}})
+        entry["acts"].setdefault(attribution["kind"], []).append(record["id"])
+    ordered = sorted(by_actor.values(), key=lambda e: -sum(len(ids) for ids in e["acts"].values()))
+    return [
+        {"actor": e["actor"], "entity": e["entity"], "kind": kind, "facts": ids}
+        for e in ordered
+        for kind, ids in sorted(e["acts"].items(), key=lambda item: KIND_ORDER.index(item[0]))
+    ]
 
 
 def _timeline(facts: list[Fact], settings: BriefSettings) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from newsdesk.report.view import (
     Cited,
     EntityView,
     FactView,
+    PositionView,
     QuoteView,
     Reference,
     SourceView,
@@ -48,6 +49,7 @@ def _story(story: StoryView) -> str:
     blocks = [f"## {escape_markdown(story.title)}", _overview(story)]
     blocks += _section("Summary", ["\n".join(_cited(s) for s in story.summary)])
     blocks += _section("Key facts", ["\n".join(_fact(i, f) for i, f in enumerate(story.facts, 1))])
+    blocks += _section("Positions", [_position(p) for p in story.positions])
     blocks += _section("Quotes", [_speaker(group.speaker, group.quotes) for group in story.quotes])
     blocks += _section("Timeline", ["\n".join(_timeline_line(t.date, t.text, t.refs) for t in story.timeline)])
     blocks += _section("Entities", ["\n".join(_entity_line(e) for e in story.entities)])
@@ -89,6 +91,13 @@ def _fact(rank: int, fact: FactView) -> str:
         kind = f" ({escape_markdown(conflict.kind)})" if conflict.kind else ""
         sides = " vs ".join(_cited(side) for side in conflict.sides)
         lines.append(f"   - **⚠ conflict{about}**{kind}: {sides}")
+    return "\n".join(lines)
+
+
+def _position(position: PositionView) -> str:
+    lines = [f"#### {escape_markdown(position.actor)}", ""]
+    for kind, facts in position.acts:
+        lines += [f"- {escape_markdown(kind)}: {_cited(fact)}" for fact in facts]
     return "\n".join(lines)
 
 

@@ -75,6 +75,14 @@ class FactView:
 
 
 @dataclass(frozen=True, slots=True)
+class PositionView:
+    """What one actor said, proposed, demanded… : (kind, the facts) pairs."""
+
+    actor: str
+    acts: tuple[tuple[str, tuple[Cited, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteView:
     text: str
     direct: bool
@@ -129,6 +137,7 @@ class StoryView:
     date_to: str
     summary: list[Cited] = field(default_factory=list)
     facts: list[FactView] = field(default_factory=list)
+    positions: list[PositionView] = field(default_factory=list)
     quotes: list[SpeakerQuotes] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     entities: list[EntityView] = field(default_factory=list)
@@ -161,6 +170,7 @@ def _build_story(number: int, story: Mapping[str, Any], texts: Mapping[str, str]
     # Sections are built in reading order so reference numbers rise down the page.
     view.summary = [Cited(_text(s.get("text")), cite(s.get("sources"))) for s in story.get("summary") or []]
     view.facts = [_build_fact(f, cite) for f in story.get("facts") or []]
+    view.positions = _build_positions(story, view.facts)
     view.quotes = _build_quotes(story.get("quotes") or [], cite)
     view.timeline = [
         TimelineEntry(_text(t.get("date")), _text(t.get("text")), cite(t.get("sources")))
@@ -223,6 +233,19 @@ def _build_fact(fact: Mapping[str, Any], cite: _Citer) -> FactView:
         attribution_kind=_text(attribution.get("kind")) or "said",
         conflicts=conflicts,
     )
+
+
+def _build_positions(story: Mapping[str, Any], facts: list[FactView]) -> list[PositionView]:
+    """Attributed facts by actor, as the brief's `positions` lists them (citations are the facts')."""
+    by_id = {_text(raw.get("id")): view for raw, view in zip(story.get("facts") or [], facts, strict=False)}
+    actors: dict[str, list[tuple[str, tuple[Cited, ...]]]] = {}
+    for position in story.get("positions") or []:
+        cited = tuple(
+            Cited(by_id[i].text, by_id[i].refs) for i in map(_text, position.get("facts") or []) if i in by_id
+        )
+        if cited:
+            actors.setdefault(_text(position.get("actor")) or "?", []).append((_text(position.get("kind")), cited))
+    return [PositionView(actor, tuple(acts)) for actor, acts in actors.items()]
 
 
 def _build_quotes(quotes: Iterable[Mapping[str, Any]], cite: _Citer) -> list[SpeakerQuotes]:
