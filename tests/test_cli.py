@@ -39,7 +39,8 @@ def test_extract_reads_stdin_and_writes_out_file(runner: CliRunner, tmp_path: Pa
     [record] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert record["id"] == "s1"
     assert record["title"] == "Harbour reopens"
-    assert record["text"] == "The harbour reopened on Monday after the strike ended."
+    # text handed in as text keeps its headline (so names in it can be annotated and cited)
+    assert record["text"] == "Harbour reopens\n\nThe harbour reopened on Monday after the strike ended."
 
 
 def test_ingest_list_show(runner: CliRunner, tmp_path: Path, demo_corpus: Path) -> None:

@@ -180,3 +180,17 @@ def test_demo_corpus_gold_junk_removed_and_keep_lines_kept(demo_corpus: Path) ->
         assert leaked == [], f"{article_id}: junk kept"
         lost = [line for line in expected["keep"] if line not in articles[article_id].text]
         assert lost == [], f"{article_id}: content lost"
+
+
+def test_text_keeps_its_headline_when_asked_and_still_cuts_repeats() -> None:
+    text = "Harbour strike ends\n\nHarbour strike ends\n\nDockworkers returned to work on Monday after a pay deal."
+    cleaned = clean_text(text, title_in_text=True, keep_headline=True)
+    assert cleaned.title == "Harbour strike ends"
+    assert cleaned.text.split("\n\n") == [
+        "Harbour strike ends",
+        "Dockworkers returned to work on Monday after a pay deal.",
+    ]
+    given = clean_text(text, title="Harbour strike ends", keep_headline=True)
+    assert given.text.split("\n\n")[0] == "Harbour strike ends"
+    assert given.text.count("Harbour strike ends") == 1
+    assert clean_text("Harbour strike ends", title_in_text=True, keep_headline=True).text == ""

@@ -3,19 +3,22 @@ last-word baselines, so that changes to linking are measured rather than guessed
 
 Gold mentions are the named people, organisations and places with a cross-document instance id; each
 is mapped to the identity of the predicted mention that overlaps it most (none: a singleton of its
-own), so mentions the NER misses count against us. Run `python -m newsdesk.evaluate.identities
+own), so mentions the NER misses count against us. Articles are read as `newsdesk analyze` reads
+them (extracted, junk lines cut); gold offsets are carried over to the cleaned text, and gold
+mentions in cut lines count as missed. Run `python -m newsdesk.evaluate.identities
 [DATA_DIR]` to print the scores.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,10 +118,13 @@ def _evaluate_set(path: Path, stories: int | None, registry: Callable[[], Any]) 
 
     records = _ordered(_select(_read(path), stories))
     started = time.perf_counter()
+    articles = _as_the_cli_reads(path, records)
     analyzer = Analyzer(registry=registry())
-    analyses = {a.article: a for a in analyzer.analyze(_article(r) for r in records)}
+    analyses = {a.article: a for a in analyzer.analyze(articles)}
+    cleaned = {a.id: a.text for a in articles}
     gold = [g for r in records for g in gold_mentions(r)]
-    found = [_overlapping(g, analyses.get(g.article)) for g in gold]
+    moved = {r["id"]: _offset_map(r["text"], cleaned.get(r["id"], "")) for r in records}
+    found = [_overlapping(_moved(g, moved[g.article]), analyses.get(g.article)) for g in gold]
     predicted = [analyzer.registry.resolve(m.entity) if m else f"unmatched-{i}" for i, m in enumerate(found)]
     result = identity_scores(gold, predicted, [m.text if m else None for m in found])
     result.update(
@@ -148,6 +154,43 @@ def _compare(gold: Sequence[GoldMention], predicted: Sequence[Hashable], found: 
         "mentions": len(gold),
         "mentions_found": sum(f is not None for f in found),
     }
+
+
+def _as_the_cli_reads(path: Path, records: list[dict[str, Any]]) -> list[Article]:
+    """The records' articles as `newsdesk analyze` sees them: extracted (junk lines cut, dates
+    found), in the records' order."""
+    from ..extraction import ExtractSettings, iter_extract
+    from ..sources import iter_documents
+
+    wanted = {r["id"] for r in records}
+    extracted = {
+        a.id: a
+        for a in iter_extract(iter_documents([str(path)]), ExtractSettings())
+        if isinstance(a, Article) and a.id in wanted
+    }
+    return [extracted[r["id"]] for r in records if r["id"] in extracted]
+
+
+def _offset_map(original: str, cleaned: str) -> list[tuple[int, int, int]]:
+    """Blocks of the original text found unchanged in the cleaned text: (original start, cleaned
+    start, length). Gold offsets index the original; our spans index the cleaned text."""
+    matcher = difflib.SequenceMatcher(None, original, cleaned, autojunk=False)
+    return [(b.a, b.b, b.size) for b in matcher.get_matching_blocks() if b.size]
+
+
+def _moved(gold: GoldMention, blocks: list[tuple[int, int, int]]) -> GoldMention:
+    """The gold mention at its place in the cleaned text (an empty span when that text was cut)."""
+
+    def where(offset: int) -> int | None:
+        for a, b, size in blocks:
+            if a <= offset < a + size:
+                return b + offset - a
+        return None
+
+    start, last = where(gold.start), where(gold.end - 1)
+    if start is None or last is None:
+        return replace(gold, start=0, end=0)
+    return replace(gold, start=start, end=last + 1)
 
 
 def _last_word(text: str) -> str:

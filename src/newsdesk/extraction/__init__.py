@@ -23,7 +23,7 @@ from ..sources.decode import MAX_BYTES
 from .boilerplate import SiteMemory
 from .dateline import published_from_text
 from .html import PageText, fragment_text, page_text
-from .junk import Cleaned, clean_text, word_count
+from .junk import Cleaned, clean_text, pick_title, word_count
 
 __all__ = ["ExtractSettings", "extract", "extract_document", "iter_extract"]
 
@@ -53,6 +53,7 @@ class _Extracted:
     lines: list[str]
     title_in_text: bool
     site: str | None
+    keep_headline: bool = False
 
 
 def extract(raw: RawDocument | str, **options: object) -> Article | None:
@@ -88,7 +89,8 @@ def extract_document(raw: RawDocument, settings: ExtractSettings) -> _Extracted:
         # .txt files carry their headline on the first line by contract; other text records
         # without a title often do too, when that line is shaped like a headline.
         title_in_text = raw.title_in_text or (not title and _headline_first(body))
-    cleaned = clean_text(body, title=title, title_in_text=title_in_text)
+    keep_headline = raw.kind == "text"  # text given as text keeps its headline; a page's body never had it
+    cleaned = clean_text(body, title=title, title_in_text=title_in_text, keep_headline=keep_headline)
     if not cleaned.text.strip():
         raise InputError(raw.source, "no article text left after removing boilerplate")
     if not published:
@@ -109,7 +111,7 @@ def extract_document(raw: RawDocument, settings: ExtractSettings) -> _Extracted:
         raw_hash=raw.raw_hash,
         metadata=dict(raw.metadata),
     )
-    return _Extracted(article, body.split("\n"), title_in_text, _site_key(url, outlet))
+    return _Extracted(article, body.split("\n"), title_in_text, _site_key(url, outlet), keep_headline)
 
 
 def iter_extract(
@@ -176,6 +178,7 @@ def _apply_site_lines(result: _Extracted, memory: SiteMemory | None) -> Article:
         title=None if result.title_in_text else article.title,
         site_lines=repeated,
         title_in_text=result.title_in_text,
+        keep_headline=result.keep_headline,
     )
     if cleaned.text.strip():
         article.text, article.removed = cleaned.text, cleaned.removed
@@ -203,12 +206,16 @@ def _pool(settings: ExtractSettings, size: int) -> Executor | None:
 
 
 def _headline_first(body: str) -> bool:
+    """Whether the text opens with a headline (perhaps under a site label or a time stamp)."""
     lines = [line.strip() for line in body.split("\n") if line.strip()]
-    if len(lines) < 2:
+    index = pick_title(lines)
+    if index is None or index + 1 >= len(lines):
         return False
-    first = lines[0]
+    first = lines[index]
     return (
-        word_count(first) <= MAX_HEADLINE_WORDS and not first.endswith((".", ",", ";")) and len(lines[1]) > len(first)
+        word_count(first) <= MAX_HEADLINE_WORDS
+        and not first.endswith((".", ",", ";"))
+        and len(lines[index + 1]) > len(first)
     )
 
 

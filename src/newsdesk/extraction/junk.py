@@ -88,12 +88,16 @@ def clean_text(
     title: str | None = None,
     site_lines: Mapping[str, int] | None = None,
     title_in_text: bool = False,
+    keep_headline: bool = False,
 ) -> Cleaned:
-    """Cut boilerplate from `text`; with `title_in_text` the headline is its first line."""
+    """Cut boilerplate from `text`; with `title_in_text` the headline is its first line. With
+    `keep_headline` the headline stays as the text's first paragraph (it is still `title`): text
+    handed in as text keeps what it says, and the names in its headline can be found and cited."""
     lines = _paragraphs(text)
     kept: list[str] = []
     removed: list[str] = []
     reasons: list[str] = []
+    index = None
     if title_in_text:
         index = pick_title(lines)
         if index is not None:
@@ -112,6 +116,13 @@ def clean_text(
             reasons.append(verdict)
         else:
             kept.append(line.strip())
+    if keep_headline and title and kept:  # a headline alone is no article
+        if title_in_text and index is not None:
+            kept.insert(0, title)
+        elif "title" in reasons:  # the given title repeated at the top of the text
+            at = reasons.index("title")
+            kept.insert(0, removed.pop(at))
+            reasons.pop(at)
     return Cleaned("\n\n".join(kept), title, removed, reasons)
 
 

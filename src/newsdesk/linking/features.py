@@ -106,6 +106,8 @@ def lead_sentences(article: Article) -> list[str]:
     parts = [article.title] if article.title else []
     for sentence in _SENTENCE.split(article.text):
         sentence = sentence.strip()
+        if sentence == article.title:
+            continue  # text handed in as text keeps its headline in the body
         if len(sentence.split()) >= 4:
             parts.append(sentence[:MAX_SENTENCE_CHARS])
         if len(parts) >= LEAD_SENTENCES + 1:
