@@ -110,3 +110,26 @@ def test_names_met_in_two_articles_are_found_where_the_model_misses_them() -> No
     once.learn([Mention(0, 8, "Mariners", "ORG")])
     assert once.complete(text, []) == []  # one article is not enough
     assert known.complete("The mariners of Westport and the Mariners sailed.", []) == []  # a common word here
+
+
+def test_a_person_known_from_english_articles_is_found_safely_in_a_language_without_a_parser() -> None:
+    from newsdesk.analysis import Analyzer
+    from newsdesk.model import Article
+
+    english = "Harbour master Ingrid Solvang said on Monday that the strike was over. Solvang thanked the crews."
+    dutch = "Havenmeester Ingrid Solvang zei dat de staking voorbij was. Volgens Ingrid Solvang is alles rustig."
+    analyzer = Analyzer()
+    articles = [Article(f"en{i}", english, language="en") for i in range(2)]
+    articles.append(Article("nl", dutch, language="nl"))
+    *_, result = list(analyzer.analyze(articles))
+    assert [m.text for m in result.mentions if m.label == "PERSON"] == ["Ingrid Solvang", "Ingrid Solvang"]
+
+
+def test_role_words_are_not_read_from_a_doc_without_a_parse() -> None:
+    from newsdesk.analysis.quotes import _descriptors
+    from newsdesk.model import Mention
+
+    text = "Havenmeester Ingrid Solvang zei dat de staking voorbij was."
+    doc = load_pipeline("nl").nlp(text)
+    start = text.index("Ingrid")
+    assert _descriptors(doc, [Mention(start, start + 14, "Ingrid Solvang", "PERSON", "person-1")]) == {}

@@ -146,7 +146,7 @@ class Analyzer:
         try:
             mentions = find_mentions(doc)
             if self.settings.known_names:
-                mentions = sorted([*mentions, *self.known.complete(article.text, mentions)], key=lambda m: m.start)
+                mentions = sorted([*mentions, *self.known.complete(doc.text, mentions)], key=lambda m: m.start)
                 self.known.learn(mentions)
             groups = group_mentions(mentions)
             for group, eid in zip(groups, self.registry.add_article(article, groups, language), strict=True):

@@ -659,11 +659,13 @@ def _descriptors(doc: Doc, mentions: list[Mention]) -> dict[str, set[str]]:
     """Role words printed next to each person's name: "NATO Secretary General Jens Stoltenberg",
     "Aleksandr Grushkó, Russia's deputy foreign minister", "(Stoltenberg is Norwegian)"."""
     found: dict[str, set[str]] = {}
+    if not has_annotation(doc, "DEP"):  # no parser for this language: no descriptors to read
+        return found
     for mention in mentions:
         if mention.label != "PERSON" or not mention.entity:
             continue
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None:
+        if span is None or not len(span):  # spaCy crashes on the root of an empty span
             continue
         words = found.setdefault(mention.entity, set())
         for token in reversed(doc[max(sentence_of(doc, span.start).start, span.start - 6) : span.start]):
@@ -671,6 +673,8 @@ def _descriptors(doc: Doc, mentions: list[Mention]) -> dict[str, set[str]]:
                 break
             words.add(token.lemma_.lower())
         root = span.root
+        if not root.dep_:  # a token the parser never attached (its children would crash spaCy)
+            continue
         related = [c for c in root.children if c.dep_ == "appos"]
         if root.dep_ == "appos":
             related.append(root.head)
