@@ -96,19 +96,23 @@ def test_team_short_names_and_capitals_are_found_where_the_model_missed_them(nlp
     assert "Comets" in found
 
 
-def test_names_met_in_two_articles_are_found_where_the_model_misses_them() -> None:
+def test_names_met_in_earlier_articles_are_found_where_the_model_misses_them() -> None:
     from newsdesk.analysis.known_names import KnownNames
     from newsdesk.model import Mention
 
-    known = KnownNames()
+    known = KnownNames(min_articles=2)
     for _ in range(2):
         known.learn([Mention(4, 20, "Westport Mariners", "ORG"), Mention(30, 38, "Mariners", "ORG")])
     text = "Fans cheered as the Mariners won. The Eastfield Comets lost. Mariners fans sang."
     found = known.complete(text, [Mention(38, 54, "Eastfield Comets", "ORG")])
     assert [(m.text, m.label, text[m.start : m.end]) for m in found] == [("Mariners", "ORG", "Mariners")] * 2
-    once = KnownNames()
+    once = KnownNames(min_articles=2)
     once.learn([Mention(0, 8, "Mariners", "ORG")])
-    assert once.complete(text, []) == []  # one article is not enough
+    assert once.complete(text, []) == []  # one article is not enough when two are asked for
+    assert [m.text for m in KnownNames().complete(text, [])] == []  # nothing learnt yet
+    default = KnownNames()
+    default.learn([Mention(0, 8, "Mariners", "ORG")])
+    assert [m.text for m in default.complete(text, [])] == ["Mariners", "Mariners"]
     assert known.complete("The mariners of Westport and the Mariners sailed.", []) == []  # a common word here
 
 

@@ -1,7 +1,7 @@
 """Names the run has already met in several articles, found where the NER model misses them.
 
 The model tags "the Indianapolis Colts" but often not "the Colts" in an article that never
-spells the team out; once two articles have named it, the run knows the name. Lookup is by
+spells the team out; once an earlier article has named it, the run knows the name. Lookup is by
 runs of capitalised words, so the cost per article does not grow with the names known.
 """
 
@@ -24,9 +24,11 @@ _LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"})
 
 @dataclass(slots=True)
 class KnownNames:
-    """Surface forms tagged as names in at least `min_articles` articles of the run (most recent kept)."""
+    """Surface forms tagged as names in at least `min_articles` earlier articles of the run (most
+    recent kept). One is enough on the dev sets: a name the model tagged is rarely a common word once
+    its lower-case form is ruled out."""
 
-    min_articles: int = 2
+    min_articles: int = 1
     limit: int = 50_000
     _forms: OrderedDict[str, tuple[str, int]] = field(default_factory=OrderedDict)  # form -> (label, articles)
 
