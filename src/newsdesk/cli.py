@@ -282,18 +282,12 @@ def brief(
       newsdesk brief corpus/ --by storyline --format markdown
       newsdesk brief corpus/ -o brief.json -o brief.md -o brief.html
     """
-    from .analysis import Analyzer
-    from .linking.pipeline import cluster_articles
-    from .reconcile import build_brief
+    from .reconcile import brief_articles
     from .report import render_html, render_json, render_markdown
 
-    analyzer = Analyzer()
     failures = _Failures()
     articles = list(_iter_articles(inputs, failures, **options))
-    analyses = [analyzer.resolve(a) for a in analyzer.analyze(articles)]
-    assignments = cluster_articles(zip(articles, analyses, strict=True))
-    registry = analyzer.registry
-    result = build_brief(articles, analyses, assignments, registry.entities, registry.resolve, group=group)
+    result = brief_articles(articles, group)
     if only:
         result["stories"] = [s for s in result["stories"] if s["id"] in only]
     texts = {a.id: a.text for a in articles}
@@ -499,22 +493,17 @@ def eval_brief(demo_dir: Path | None) -> None:
     Example:
       newsdesk eval brief
     """
-    from .analysis import Analyzer
     from .evaluate.brief import evaluate_brief
     from .extraction import ExtractSettings, iter_extract
-    from .linking.pipeline import cluster_articles
     from .model import Article
-    from .reconcile import build_brief
+    from .reconcile import brief_articles
     from .sources import iter_documents
 
     demo_dir = demo_dir or Path(__file__).resolve().parents[2] / "demo"
     articles = [
         a for a in iter_extract(iter_documents([str(demo_dir / "corpus")]), ExtractSettings()) if isinstance(a, Article)
     ]
-    analyzer = Analyzer()
-    analyses = [analyzer.resolve(a) for a in analyzer.analyze(articles)]
-    assignments = cluster_articles(zip(articles, analyses, strict=True))
-    result = build_brief(articles, analyses, assignments, analyzer.registry.entities, analyzer.registry.resolve)
+    result = brief_articles(articles)
     try:
         scores = evaluate_brief(result, demo_dir / "gold", {a.id: a.text for a in articles})
     except NewsdeskError as exc:

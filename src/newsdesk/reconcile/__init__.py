@@ -1,6 +1,6 @@
 """Reconcile a story's articles: claims, facts with independent sources, conflicts, and the brief."""
 
-from .brief import BriefSettings, build_brief, story_brief
+from .brief import BriefSettings, brief_articles, build_brief, story_brief
 from .claims import Claim, parts, split_claims
 from .facts import AlignSettings, Fact, SourceInfo, align_claims, independent_key
 
@@ -11,6 +11,7 @@ __all__ = [
     "Fact",
     "SourceInfo",
     "align_claims",
+    "brief_articles",
     "build_brief",
     "independent_key",
     "parts",

@@ -21,7 +21,7 @@ from ..model import Analysis, Article, Entity
 from .claims import Claim, parts, split_claims
 from .facts import AlignSettings, Fact, SourceInfo, align_claims
 
-__all__ = ["BriefSettings", "build_brief", "story_brief"]
+__all__ = ["BriefSettings", "brief_articles", "build_brief", "story_brief"]
 
 SUMMARY_MIN_WORDS = 12
 KIND_ORDER = ("proposed", "demanded", "rejected", "denied", "warned", "said")
@@ -37,6 +37,18 @@ class BriefSettings:
     max_entities: int = 40
     clauses: bool = True
     align: AlignSettings | None = None
+
+
+def brief_articles(articles: list[Article], group: str = "story") -> dict[str, Any]:
+    """Analyse, cluster and brief extracted articles in one go (what `newsdesk brief` does)."""
+    from ..analysis import Analyzer
+    from ..linking.pipeline import cluster_articles
+
+    analyzer = Analyzer()
+    analyses = [analyzer.resolve(a) for a in analyzer.analyze(articles)]
+    assignments = cluster_articles(zip(articles, analyses, strict=True))
+    registry = analyzer.registry
+    return build_brief(articles, analyses, assignments, registry.entities, registry.resolve, group=group)
 
 
 def build_brief(

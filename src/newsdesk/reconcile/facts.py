@@ -241,31 +241,24 @@ def _conflicts_within(fact: Fact, settings: AlignSettings) -> list[dict]:
     denied = [c for c in fact.claims if c.act == "denied"]
     stated = [c for c in fact.claims if c.act != "denied"]
     if denied and stated:  # "the ministry denied that troops crossed" against "troops crossed"
-        conflicts.append(
-            {
-                "kind": "negation",
-                "about": "whether it happened",
-                "sides": [
-                    {"value": "yes", "text": stated[0].text, "sources": [_span(c) for c in stated]},
-                    {"value": "denied", "text": denied[0].text, "sources": [_span(c) for c in denied]},
-                ],
-            }
-        )
+        conflicts.append(_negation(stated, denied, "denied"))
         return conflicts
     negated = [c for c in fact.claims if c.negated]
     affirmed = [c for c in fact.claims if not c.negated]
     if negated and affirmed and _same_words(negated[0], affirmed[0]):
-        conflicts.append(
-            {
-                "kind": "negation",
-                "about": "whether it happened",
-                "sides": [
-                    {"value": "yes", "text": affirmed[0].text, "sources": [_span(c) for c in affirmed]},
-                    {"value": "no", "text": negated[0].text, "sources": [_span(c) for c in negated]},
-                ],
-            }
-        )
+        conflicts.append(_negation(affirmed, negated, "no"))
     return conflicts
+
+
+def _negation(yes: list[Claim], no: list[Claim], value: str) -> dict:
+    return {
+        "kind": "negation",
+        "about": "whether it happened",
+        "sides": [
+            {"value": "yes", "text": yes[0].text, "sources": [_span(c) for c in yes]},
+            {"value": value, "text": no[0].text, "sources": [_span(c) for c in no]},
+        ],
+    }
 
 
 def _conflicts_between(facts: list[Fact], settings: AlignSettings) -> None:
