@@ -73,18 +73,19 @@ class Embedder:
     def encode(self, sentences: list[str]) -> np.ndarray:
         """Unit vectors of sentences (float32, 512-d), each sentence encoded once per process."""
         cache = Embedder._cache
-        missing = list(dict.fromkeys(s for s in sentences if s not in cache))
+        if not sentences:
+            return np.zeros((0, 512), dtype=np.float32)
+        found = {s: cache[s] for s in sentences if s in cache}  # held here: the cache may evict them
+        missing = list(dict.fromkeys(s for s in sentences if s not in found))
         if missing:
             encoded = np.asarray(self.model().encode(missing), dtype=np.float32)
             encoded /= np.maximum(np.linalg.norm(encoded, axis=1, keepdims=True), 1e-9)
+            found.update(zip(missing, encoded, strict=True))
             with self._lock:
-                for sentence, vector in zip(missing, encoded, strict=True):
-                    cache[sentence] = vector
+                cache.update(zip(missing, encoded, strict=True))
                 while len(cache) > self.CACHE_SIZE:
                     cache.popitem(last=False)
-        if not sentences:
-            return np.zeros((0, 512), dtype=np.float32)
-        return np.stack([cache[s] if s in cache else self.encode([s])[0] for s in sentences])
+        return np.stack([found[s] for s in sentences])
 
     def embed_articles(self, articles: list[Article]) -> np.ndarray:
         """One unit vector per article: the mean of its title and lead sentences."""
