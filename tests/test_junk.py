@@ -194,3 +194,20 @@ def test_text_keeps_its_headline_when_asked_and_still_cuts_repeats() -> None:
     assert given.text.split("\n\n")[0] == "Harbour strike ends"
     assert given.text.count("Harbour strike ends") == 1
     assert clean_text("Harbour strike ends", title_in_text=True, keep_headline=True).text == ""
+
+
+def test_headline_above_a_time_stamp_is_the_title_and_dates_the_article() -> None:
+    raw = RawDocument(
+        id="stamp",
+        source="stamp",
+        kind="text",
+        content=(
+            "Harbour Pilots Walk Out Over Pay\n10:10 AM PDT 6/6/2013\n"
+            "Harbour pilots at Port Selwyn stopped work on Thursday, stranding four cargo ships at anchor.\n"
+            "The pilots' union said talks with the port authority had broken down."
+        ),
+    )
+    article = extract_document(raw, ExtractSettings(jobs=1)).article
+    assert article.title == "Harbour Pilots Walk Out Over Pay"
+    assert article.text.startswith("Harbour Pilots Walk Out Over Pay\n\nHarbour pilots at Port Selwyn")
+    assert article.published == "2013-06-06"

@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..model import Article, RawDocument
 from ..sources.decode import MAX_BYTES
 from .boilerplate import SiteMemory
-from .dateline import published_from_text
+from .dateline import is_stamp, published_from_text
 from .html import PageText, fragment_text, page_text
 from .junk import Cleaned, clean_text, pick_title, word_count
 
@@ -212,11 +212,8 @@ def _headline_first(body: str) -> bool:
     if index is None or index + 1 >= len(lines):
         return False
     first = lines[index]
-    return (
-        word_count(first) <= MAX_HEADLINE_WORDS
-        and not first.endswith((".", ",", ";"))
-        and len(lines[index + 1]) > len(first)
-    )
+    body = next((line for line in lines[index + 1 :] if not is_stamp(line)), "")  # a stamp may sit between
+    return word_count(first) <= MAX_HEADLINE_WORDS and not first.endswith((".", ",", ";")) and len(body) > len(first)
 
 
 def _site_key(url: str | None, outlet: str | None) -> str | None:

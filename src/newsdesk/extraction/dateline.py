@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-__all__ = ["published_from_text"]
+__all__ = ["is_stamp", "published_from_text"]
 
 HEAD_CHARS = 200  # a dateline sits at the very start of the body
+STAMP_WORDS = 10
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -43,16 +44,32 @@ _NUMERIC = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})[./](\d{1,2})[./]
 # A 12-hour clock or a US time zone beside a numeric date marks the US month-first order.
 _US_STAMP = re.compile(r"\b\d{1,2}:\d{2}\s*[ap]\.?m\b|\b(?:E|C|M|P)[SD]?T\b", re.I)
 _STAMP = re.compile(r"^\W*(published|posted|updated|date|publié|publicado|veröffentlicht)\b", re.I)
+# What else a bare stamp line holds: weekdays, clock times, zones, "on", "at", separators.
+_STAMP_FILLER = re.compile(
+    r"\b(?:on|at|the|last|updated|posted|published|\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m)?|[ap]\.?\s?m|[ECMP][SD]?T|GMT|UTC|BST|CES?T|IST|"
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\b|[\W_]+",
+    re.I,
+)
 
 
 def published_from_text(text: str, removed: list[str]) -> str | None:
     """ISO date from a dateline at the start of the body, or from a cut publication stamp."""
     for line in removed:
-        if _STAMP.match(line):
+        if _STAMP.match(line) or is_stamp(line):
             found = _find_date(line)
             if found:
                 return found
     return _find_date(text[:HEAD_CHARS])
+
+
+def is_stamp(line: str) -> bool:
+    """A line that only dates the article: "Published July 28, 2004", "10:10 AM PDT 6/6/2013"."""
+    if len(line.split()) > STAMP_WORDS or _find_date(line) is None:
+        return False
+    if _STAMP.match(line):
+        return True
+    rest = _NUMERIC.sub(" ", _MONTH_DAY_YEAR.sub(" ", _DAY_MONTH_YEAR.sub(" ", line)))
+    return not _STAMP_FILLER.sub("", rest).strip()
 
 
 def _find_date(text: str) -> str | None:
