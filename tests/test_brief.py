@@ -236,3 +236,43 @@ def test_positions_separate_what_actors_demanded_from_what_outlets_state(tmp_pat
     rendered = markdown.read_text(encoding="utf-8")
     assert "### Positions" in rendered
     assert "- demanded: The Westport Dockworkers Union demanded a pay rise" in rendered
+
+
+def _unit_vectors(cosine: float) -> np.ndarray:
+    """Two unit vectors this close."""
+    return np.asarray([[1.0, 0.0] + [0.0] * 510, [cosine, (1 - cosine**2) ** 0.5] + [0.0] * 510], dtype=np.float32)
+
+
+def test_paraphrases_sharing_word_stems_align_and_unrelated_ones_do_not() -> None:
+    first = "Both sides agreed to set up an emergency hotline between civilian authorities and military commanders."
+    second = "A civilian hotline for emergencies is to link the authorities, and military channels will be used."
+    other = "The ferry operator said timetables would change from June for the summer season."
+    sources = {"a": SourceInfo("a", "Daily"), "b": SourceInfo("b", "Wire")}
+    facts = align_claims(_claims("a", first) + _claims("b", second), _unit_vectors(0.45), sources)
+    assert [sorted(f.articles) for f in facts] == [["a", "b"]]  # emergenc-, hotline, civil-, authorit-, milit-
+    facts = align_claims(_claims("a", first) + _claims("b", other), _unit_vectors(0.45), sources)
+    assert len(facts) == 2
+
+
+def test_a_figure_corrected_in_the_same_sentence_is_no_conflict() -> None:
+    texts = {
+        "a": "The reservoir will be filled in seven years and not in four, the ministers agreed.",
+        "b": "The reservoir will be filled in four years, the ministry hoped before the talks.",
+    }
+    claims = []
+    for article, text in texts.items():
+        quantities = []
+        for figure, value, unit in (("seven years", 7.0, "years"), ("four years", 4.0, "years"), ("four,", 4.0, None)):
+            if figure in text:
+                start = text.index(figure)
+                quantity = Quantity(start, start + len(figure.rstrip(",")), figure.rstrip(","), value, unit)
+                quantities.append(quantity)
+        claims += _claims(article, text, quantities)
+    sources = {"a": SourceInfo("a", "Daily"), "b": SourceInfo("b", "Wire")}
+    [fact] = align_claims(claims, np.tile(np.eye(1, 512, dtype=np.float32), (2, 1)), sources)
+    assert fact.conflicts == []
+    texts["a"] = "The reservoir will be filled in seven years, the ministers agreed."
+    start = texts["a"].index("seven years")
+    claims = _claims("a", texts["a"], [Quantity(start, start + 11, "seven years", 7.0, "years")]) + claims[1:]
+    [fact] = align_claims(claims, np.tile(np.eye(1, 512, dtype=np.float32), (2, 1)), sources)
+    assert [c["kind"] for c in fact.conflicts] == ["quantity"]

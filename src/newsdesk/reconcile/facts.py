@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -23,7 +24,13 @@ from .claims import Claim
 __all__ = ["AlignSettings", "Fact", "SourceInfo", "align_claims", "independent_key"]
 
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+STEM = 5
 COMMON_SHARE = 0.1
+# Between two figures, words that make the second the one replaced ("seven years, not four").
+_CORRECTION = re.compile(
+    r"\b(?:not|instead of|rather than|and not|en lugar de|en vez de|y no|au lieu de|plutôt que|et non)\b", re.I
+)
 
 
 @dataclass(slots=True)
@@ -31,7 +38,7 @@ class AlignSettings:
     """When two claims state one fact (cosines of multilingual sentence embeddings)."""
 
     same: float = 0.72  # this close: the same statement
-    related: float = 0.5  # this close and sharing two names, figures or rarer words: the same statement
+    related: float = 0.4  # this close and sharing two names, figures or four rarer word stems: the same statement
     related_across: float = 0.35  # the same, for a claim in a language none of the fact's claims is in
     conflict_related: float = 0.7  # facts this close that count one thing differently conflict
     value_tolerance: float = 0.02  # figures closer than this (relative) agree
@@ -133,13 +140,13 @@ def _language(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
 
 
 def _shared_keys(claim: Claim, fact: Fact, common: set) -> int:
-    """Names, figures and long words (places, technical terms survive translation) the claim shares
+    """Names, figures and word stems (places, technical terms survive translation) the claim shares
     with the fact, leaving out those the whole story repeats (NATO, Russia in a NATO–Russia story)."""
     entities = set().union(*(c.entities for c in fact.claims)) - common
     numbers = {q.value for c in fact.claims for q in c.quantities if q.value is not None}
     counted = {(q.value, _unit(q)) for c in fact.claims for q in c.quantities if q.value is not None and _unit(q)}
-    words = set().union(*(_long_words(c.text) for c in fact.claims)) - common
-    shared_words = len(_long_words(claim.text) & words)
+    words = set().union(*(_stems(c.text) for c in fact.claims)) - common
+    shared_words = len(_stems(claim.text) & words)
     shared_counts = {(q.value, _unit(q)) for q in claim.quantities if _unit(q)} & counted  # same figure, same thing
     return (
         len(claim.entities & entities)
@@ -150,16 +157,18 @@ def _shared_keys(claim: Claim, fact: Fact, common: set) -> int:
 
 
 def _common_keys(claims: list[Claim], share: float | None = None) -> set:
-    """Entities and long words found in more than `share` of the story's claims."""
+    """Entities and word stems found in more than `share` of the story's claims."""
     counts: Counter = Counter()
     for claim in claims:
-        counts.update(claim.entities | _long_words(claim.text))
+        counts.update(claim.entities | _stems(claim.text))
     share = COMMON_SHARE if share is None else share
     return {key for key, n in counts.items() if n > share * len(claims) and n > 2}
 
 
-def _long_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.casefold()) if len(w) >= 7}
+def _stems(text: str) -> set[str]:
+    """The first five letters of longer words: "emergency" meets "emergencies", "policy" "policies".
+    (A crude stemmer, but one that works alike in every language the brief reads.)"""
+    return {w[:STEM] for w in _LETTERS.findall(text.casefold()) if len(w) >= STEM}
 
 
 def _representative(fact: Fact, sources: Mapping[str, SourceInfo]) -> Claim:
@@ -201,9 +210,25 @@ def _quantity_sides(claims: list[Claim], settings: AlignSettings) -> dict[str, l
             else:
                 groups.append([(claim, quantity)])
         articles = [{c.article for c, _ in g} for g in groups]
-        if len(groups) >= 2 and len(set().union(*articles)) >= 2:
+        if len(groups) >= 2 and len(set().union(*articles)) >= 2 and not _contrasts(items, groups):
             found[unit] = groups
     return found
+
+
+def _contrasts(items: list[tuple[Claim, Quantity]], groups: list[list[tuple[Claim, Quantity]]]) -> bool:
+    """Whether a claim corrects one figure by another ("in seven years, not in four", "seven instead
+    of four"): the sources then agree on both, they do not conflict. (A claim that gives both sides'
+    figures, "14 billion, though engineers say 17", is reporting the conflict.)"""
+    values = [{q.value for _, q in group} for group in groups]
+    for claim, _ in items:
+        found = [q for q in claim.quantities if q.value is not None and any(q.value in v for v in values)]
+        for first, second in pairwise(found):
+            if first.value == second.value:
+                continue
+            start, end = claim.text.find(first.text), claim.text.find(second.text)
+            if 0 <= start < end and _CORRECTION.search(claim.text[start + len(first.text) : end]):
+                return True
+    return False
 
 
 def _quantity_conflict(unit: str, groups: list[list[tuple[Claim, Quantity]]]) -> dict:
