@@ -33,6 +33,7 @@ class BriefSettings:
     summary_sentences: int = 5
     redundant: float = 0.75  # a summary sentence this close to a chosen one repeats it
     max_facts: int = 40
+    max_positions: int = 30  # attributed demands, proposals, ... listed beyond max_facts
     max_timeline: int = 25
     max_entities: int = 40
     clauses: bool = True
@@ -103,9 +104,13 @@ def story_brief(
     facts = align_claims([c for c, _, _ in entries], vectors, sources, settings.align, [j for *_, j in entries])
     ranked = sorted(facts, key=lambda f: (-f.independent_sources, -len(f.claims), _position(f)))
     first = next((a for a, _, s in ordered if not s.copy), ordered[0][0])
-    kept = ranked[: settings.max_facts]
+    records = [_fact_record(f, entities) for f in ranked]
+    # The best-corroborated facts, and beyond them what actors demanded, proposed, rejected, denied
+    # or warned: a position one outlet reports is still a position.
+    acts = [r for r in records[settings.max_facts :] if r["attribution"] and r["attribution"]["kind"] != "said"]
+    records = records[: settings.max_facts] + acts[: settings.max_positions]
     summary, timeline = _summary(ranked, settings), _timeline(facts, settings)
-    listed = {f.id for f in kept}
+    listed = {r["id"] for r in records}
     for entry in (*summary, *timeline):  # point only at facts the brief lists
         if entry["fact"] not in listed:
             entry["fact"] = None
@@ -116,7 +121,7 @@ def story_brief(
         "articles": [a.id for a, _, _ in ordered],
         "sources": [_source(a, s) for a, _, s in ordered],
         "summary": summary,
-        "facts": (records := [_fact_record(f, entities) for f in kept]),
+        "facts": records,
         "positions": _positions(records),
         "quotes": _quotes(ordered, entities, resolve),
         "timeline": timeline,
