@@ -27,7 +27,7 @@ def demo_corpus() -> Path:
     return DEMO / "corpus"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The development data sets; tests that need them skip on a fresh clone without ../shared."""
     if not SHARED_DATA.is_dir():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from newsdesk.extraction import ExtractSettings, iter_extract
 from newsdesk.model import Article
 from newsdesk.sources import iter_documents
@@ -135,9 +137,9 @@ SEED_PUBLISHED = {
 }
 
 
-def test_seed_storyline_brief_dates_the_council_meeting_and_the_written_answers(
-    shared_data: Path, tmp_path: Path
-) -> None:
+@pytest.fixture(scope="module")
+def seed_storyline(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The brief of the five seeds (publication dates supplied) as one storyline, through the CLI."""
     from click.testing import CliRunner
 
     from newsdesk.cli import cli
@@ -152,11 +154,16 @@ def test_seed_storyline_brief_dates_the_council_meeting_and_the_written_answers(
         )
         for seed, published in SEED_PUBLISHED.items()
     ]
-    path = tmp_path / "seeds.jsonl"
+    path = tmp_path_factory.mktemp("seeds") / "seeds.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["brief", str(path), "--by", "storyline"])
     assert result.exit_code == 0, result.stderr
     [storyline] = json.loads(result.stdout)["stories"]
+    return storyline
+
+
+def test_seed_storyline_brief_dates_the_council_meeting_and_the_written_answers(seed_storyline: dict) -> None:
+    storyline = seed_storyline
     assert sorted(storyline["articles"]) == sorted(SEED_PUBLISHED)
     by_date: dict[str, list[str]] = {}
     for entry in storyline["timeline"]:
@@ -166,3 +173,19 @@ def test_seed_storyline_brief_dates_the_council_meeting_and_the_written_answers(
     troops = [f for f in storyline["facts"] if "100,000" in f["text"]]
     assert troops
     assert {s["article"] for s in troops[0]["sources"]} >= {"002_b3dce5b5bb70e21c", "004_313894709d82b104"}
+
+
+def test_seed_brief_lists_natos_proposals_with_the_outlets_reporting_them(seed_storyline: dict) -> None:
+    def outlets(word: str) -> set[str]:
+        cited = [f for f in seed_storyline["facts"] if any(word in s["text"] for s in f["sources"])]
+        return {s["article"][:3] for f in cited for s in f["sources"] if word in s["text"]}
+
+    # The civilian hotline (001 and 004) and the briefings on nuclear exercises and policy (001 and
+    # 004) are each one fact citing both outlets, whatever their wording.
+    hotline = [f for f in seed_storyline["facts"] if any("hotline" in s["text"] for s in f["sources"])]
+    assert len(hotline) == 1
+    assert outlets("hotline") == {"001", "004"}
+    nuclear = [f for f in seed_storyline["facts"] if any("nuclear" in s["text"] for s in f["sources"])]
+    assert any({s["article"][:3] for s in f["sources"]} >= {"001", "004"} for f in nuclear)
+    proposed = {p["actor"] for p in seed_storyline["positions"] if p["kind"] == "proposed"}
+    assert proposed & {"NATO", "North Atlantic Treaty Organization", "Jens Stoltenberg"}

@@ -404,7 +404,8 @@ def check_citations(brief: dict, texts: Mapping[str, str]) -> list[str]:
 
     Summary sentences, facts, conflict sides and timeline entries need sources within their article
     (0 <= start < end <= len(text)); summary sentences and facts must be the text of one of their spans
-    (or contained in it, whitespace aside); a fact source's own `text` must equal its span; quotes must
+    (or contained in it, whitespace aside), and so must a fact's attribution `text`; a fact source's own
+    `text` must equal its span; quotes must
     index their article. (`fact` ids are not checked: a timeline may date a fact cut from `facts`.)"""
     stories = brief.get("stories") if isinstance(brief, Mapping) else None
     if not isinstance(stories, list):
@@ -429,6 +430,9 @@ def check_citations(brief: dict, texts: Mapping[str, str]) -> list[str]:
             where = f"{name} fact {fact.get('id', i)}"
             cited = _check_sources(where, fact.get("sources"), texts, problems)
             _check_text(where, fact.get("text"), cited, problems)
+            attribution = fact.get("attribution")
+            if isinstance(attribution, Mapping) and attribution.get("text") is not None:
+                _check_text(f"{where} attribution", attribution.get("text"), cited, problems)
             for source, span in cited:
                 if "text" in source and source["text"] != span:
                     problems.append(f"{where}: source text differs from its span in {source['article']}")

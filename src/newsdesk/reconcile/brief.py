@@ -160,13 +160,24 @@ def _position(fact: Fact) -> tuple[int, int]:
 def _fact_record(fact: Fact, entities: Mapping[str, Entity]) -> dict[str, Any]:
     claim = fact.representative or fact.claims[0]
     attributed = [c for c in fact.claims if c.act]
+    if len(attributed) * 2 <= len(fact.claims):
+        # Mostly the outlets' own words; still a position when a source reports it as a demand,
+        # proposal, rejection, denial or warning ("NATO proposes briefings" beside "briefings are planned").
+        attributed = [c for c in attributed if c.act != "said"]
     attribution = None
-    if len(attributed) * 2 > len(fact.claims):
+    if attributed:
         speakers = Counter((c.speaker, c.speaker_entity, c.act) for c in attributed)
-        speaker, entity, act = speakers.most_common(1)[0][0]
+        key = speakers.most_common(1)[0][0]
+        stated = next(c for c in attributed if (c.speaker, c.speaker_entity, c.act) == key)
+        speaker, entity, act = key
         if entity in entities:
             speaker = entities[entity].name
-        attribution = {"speaker": speaker if entity or not _pronoun(speaker) else None, "entity": entity, "kind": act}
+        attribution = {
+            "speaker": speaker if entity or not _pronoun(speaker) else None,
+            "entity": entity,
+            "kind": act,
+            "text": stated.text,  # the source sentence that attributes it (one of the fact's sources)
+        }
     return {
         "id": fact.id,
         "text": claim.text,

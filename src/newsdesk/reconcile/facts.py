@@ -141,19 +141,19 @@ def _language(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
 
 def _shared_keys(claim: Claim, fact: Fact, common: set) -> int:
     """Names, figures and word stems (places, technical terms survive translation) the claim shares
-    with the fact, leaving out those the whole story repeats (NATO, Russia in a NATO–Russia story)."""
-    entities = set().union(*(c.entities for c in fact.claims)) - common
-    numbers = {q.value for c in fact.claims for q in c.quantities if q.value is not None}
-    counted = {(q.value, _unit(q)) for c in fact.claims for q in c.quantities if q.value is not None and _unit(q)}
-    words = set().union(*(_stems(c.text) for c in fact.claims)) - common
-    shared_words = len(_stems(claim.text) & words)
+    with one claim of the fact, leaving out those the whole story repeats (NATO, Russia in a
+    NATO–Russia story). One claim, not their union: a fact must not snowball by absorbing words."""
+    return max(_shared_with(claim, other, common) for other in fact.claims)
+
+
+def _shared_with(claim: Claim, other: Claim, common: set) -> int:
+    numbers = {q.value for q in other.quantities if q.value is not None}
+    counted = {(q.value, _unit(q)) for q in other.quantities if q.value is not None and _unit(q)}
+    entities = len((claim.entities & other.entities) - common)
+    # A shared name is counted as an entity; its words are not counted again as stems.
+    shared_words = max(0, len((_stems(claim.text) & _stems(other.text)) - common) - entities)
     shared_counts = {(q.value, _unit(q)) for q in claim.quantities if _unit(q)} & counted  # same figure, same thing
-    return (
-        len(claim.entities & entities)
-        + len({q.value for q in claim.quantities} & numbers)
-        + len(shared_counts)
-        + shared_words // 2
-    )
+    return entities + len({q.value for q in claim.quantities} & numbers) + len(shared_counts) + (shared_words + 1) // 2
 
 
 def _common_keys(claims: list[Claim], share: float | None = None) -> set:

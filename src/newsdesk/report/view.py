@@ -72,6 +72,7 @@ class FactView:
     speaker: str
     attribution_kind: str
     conflicts: tuple[Conflict, ...]
+    attribution_text: str = ""  # the sentence that attributes it, when not the fact's own text
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +233,7 @@ def _build_fact(fact: Mapping[str, Any], cite: _Citer) -> FactView:
         speaker=_text(attribution.get("speaker")),
         attribution_kind=_text(attribution.get("kind")) or "said",
         conflicts=conflicts,
+        attribution_text=_text(attribution.get("text")),
     )
 
 
@@ -241,7 +243,9 @@ def _build_positions(story: Mapping[str, Any], facts: list[FactView]) -> list[Po
     actors: dict[str, list[tuple[str, tuple[Cited, ...]]]] = {}
     for position in story.get("positions") or []:
         cited = tuple(
-            Cited(by_id[i].text, by_id[i].refs) for i in map(_text, position.get("facts") or []) if i in by_id
+            Cited(by_id[i].attribution_text or by_id[i].text, by_id[i].refs)
+            for i in map(_text, position.get("facts") or [])
+            if i in by_id
         )
         if cited:
             actors.setdefault(_text(position.get("actor")) or "?", []).append((_text(position.get("kind")), cited))
