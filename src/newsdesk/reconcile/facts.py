@@ -234,7 +234,8 @@ def _contrasts(items: list[tuple[Claim, Quantity]], groups: list[list[tuple[Clai
 def _quantity_conflict(unit: str, groups: list[list[tuple[Claim, Quantity]]]) -> dict:
     return {
         "kind": "quantity",
-        "about": unit,
+        # what is counted, as the sources word it most briefly ("cubic metres", not the key "metre")
+        "about": min((q.unit for group in groups for _, q in group if q.unit), key=len, default=unit).casefold(),
         "sides": [
             {
                 "value": group[0][1].value,
