@@ -276,3 +276,33 @@ def test_a_figure_corrected_in_the_same_sentence_is_no_conflict() -> None:
     claims = _claims("a", texts["a"], [Quantity(start, start + 11, "seven years", 7.0, "years")]) + claims[1:]
     [fact] = align_claims(claims, np.tile(np.eye(1, 512, dtype=np.float32), (2, 1)), sources)
     assert [c["kind"] for c in fact.conflicts] == ["quantity"]
+
+
+def test_a_later_sentence_confirms_a_clause_of_an_earlier_one_and_stands_for_the_fact() -> None:
+    long = (
+        "The ministers agreed to reopen their embassies in both capitals, and they will set up "
+        "a civilian hotline for emergencies between the two governments."
+    )
+    short = "A civilian hotline for emergencies will link the two governments."
+    first, second = _claims("a", long), _claims("b", short)
+    clause = first[0]  # the clause entry is the same sentence, offered with the clause's own vector
+    vectors = np.eye(3, 512, dtype=np.float32)[[0, 1, 1]]  # whole sentence; its hotline clause; the later one
+    facts = align_claims([first[0], clause, second[0]], vectors, {}, joins_only=[False, True, False])
+    by_articles = {tuple(sorted(f.articles)): f for f in facts}
+    assert set(by_articles) == {("a",), ("a", "b")}  # the sentence alone, and the hotline both report
+    assert by_articles[("a", "b")].representative.article == "b"  # the sentence that states just that
+    facts = align_claims([first[0], clause], vectors[:2], {}, joins_only=[False, True])
+    assert [f.articles for f in facts] == [["a"]]  # an unconfirmed clause is no fact of its own
+
+
+def test_summary_sentences_stand_alone() -> None:
+    from newsdesk.reconcile import Claim
+    from newsdesk.reconcile.brief import _readable
+
+    def readable(text: str) -> bool:
+        return _readable(Claim("a", 0, len(text), text, 0))
+
+    assert not readable("He said the two sides had agreed to meet again in Geneva next week.")
+    assert not readable("That demand is covered by one of the five proposals the mediator put on the table.")
+    assert not readable("1) a guaranteed minimum release of 900 cubic metres per second in the summer;")
+    assert readable("Ferry crews in Westport walked out on Monday after pay talks failed at the harbour.")

@@ -8,6 +8,7 @@ docs/brief.md).
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ __all__ = ["BriefSettings", "brief_articles", "build_brief", "story_brief"]
 SUMMARY_MIN_WORDS = 12
 KIND_ORDER = ("proposed", "demanded", "rejected", "denied", "warned", "said")
 PRONOUNS = frozenset("he she they it we i il elle ils elles on él ella ellos ellas er sie".split())
+DEMONSTRATIVES = frozenset("this that these those such ce cette ces este esta estos estas ese esa".split())
 
 
 @dataclass(slots=True)
@@ -109,7 +111,7 @@ def story_brief(
     # or warned: a position one outlet reports is still a position.
     acts = [r for r in records[settings.max_facts :] if r["attribution"] and r["attribution"]["kind"] != "said"]
     records = records[: settings.max_facts] + acts[: settings.max_positions]
-    summary, timeline = _summary(ranked, settings), _timeline(facts, settings)
+    summary, timeline = _summary(ranked, settings, sources), _timeline(facts, settings)
     listed = {r["id"] for r in records}
     for entry in (*summary, *timeline):  # point only at facts the brief lists
         if entry["fact"] not in listed:
@@ -129,26 +131,42 @@ def story_brief(
     }
 
 
-def _summary(ranked: list[Fact], settings: BriefSettings) -> list[dict[str, Any]]:
-    """Best-corroborated facts, skipping near-repeats and bare quote fragments, in reported order."""
-    chosen: list[Fact] = []
+def _summary(ranked: list[Fact], settings: BriefSettings, sources: Mapping[str, SourceInfo]) -> list[dict[str, Any]]:
+    """Best-corroborated facts, skipping near-repeats, each told by a readable sentence of its sources
+    (in the language of the fact's representative), in reported order."""
+    chosen: list[tuple[Fact, Claim]] = []
     for fact in ranked:
         if len(chosen) == settings.summary_sentences:
             break
-        claim = fact.representative
-        if claim is None or (claim.quote is not None and claim.quote.direct and not claim.speaker):
+        if fact.representative is None:
             continue
-        if len(claim.text.split()) < SUMMARY_MIN_WORDS:  # captions, credits, fragments
+        language = _language_of(fact.representative, sources)
+        told = [fact.representative, *(c for c in fact.claims if _language_of(c, sources) == language)]
+        used = {(c.article, c.start) for _, c in chosen}
+        claim = next((c for c in told if _readable(c) and (c.article, c.start) not in used), None)
+        if claim is None:
             continue
-        if any(float(fact.vector @ other.vector) >= settings.redundant for other in chosen):
+        if any(float(fact.vector @ other.vector) >= settings.redundant for other, _ in chosen):
             continue
-        chosen.append(fact)
-    chosen.sort(key=_position)
-    return [
-        {"text": f.representative.text, "fact": f.id, "sources": [_span(c) for c in f.claims]}
-        for f in chosen
-        if f.representative is not None
-    ]
+        chosen.append((fact, claim))
+    chosen.sort(key=lambda item: _position(item[0]))
+    return [{"text": claim.text, "fact": f.id, "sources": [_span(c) for c in f.claims]} for f, claim in chosen]
+
+
+def _readable(claim: Claim) -> bool:
+    """Whether a sentence can stand alone in a summary."""
+    if claim.quote is not None and claim.quote.direct and not claim.speaker:
+        return False  # a quote with no one to say it
+    if len(claim.text.split()) < SUMMARY_MIN_WORDS:  # captions, credits, fragments
+        return False
+    if _dangling(claim.text):  # "He said that…", "That demand…": unreadable out of context
+        return False
+    return not claim.text.rstrip().endswith((";", ":", ","))  # a list item or a lead-in, not a sentence
+
+
+def _language_of(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
+    info = sources.get(claim.article)
+    return info.language if info else None
 
 
 def _position(fact: Fact) -> tuple[int, int]:
@@ -284,6 +302,12 @@ def _entities(
             {"id": eid, "name": name, "label": entity.label if entity else None, "variants": variants, "mentions": n}
         )
     return records
+
+
+def _dangling(text: str) -> bool:
+    """A sentence that opens with a pronoun or demonstrative, pointing at a sentence it left behind."""
+    first = re.match(r"\W*(\w+)", text)
+    return bool(first) and (_pronoun(first.group(1)) or first.group(1).casefold() in DEMONSTRATIVES)
 
 
 def _pronoun(word: str | None) -> bool:

@@ -91,10 +91,14 @@ def align_claims(
     joins_only: list[bool] | None = None,
 ) -> list[Fact]:
     """Facts of a story, claims taken in order (articles oldest first, then text order). A claim
-    flagged in `joins_only` (a clause of a sentence listed before it) may join a fact but not start one."""
+    flagged in `joins_only` (a clause of a sentence listed before it) is a fact only once a whole
+    sentence of another article joins it: a later article may state alone what an earlier one
+    packed into one sentence with other things."""
     settings = settings or AlignSettings()
     common = _common_keys(claims)
     facts: list[Fact] = []
+    whole: list[list[Claim]] = []  # per fact: the claims that joined it as whole sentences
+    vectors_of: dict[int, np.ndarray] = {}
     totals = np.zeros((0, vectors.shape[1] if vectors.size else 512), dtype=np.float32)
     centroids = totals.copy()
     joins_only = joins_only or [False] * len(claims)
@@ -115,20 +119,32 @@ def align_claims(
                 if cosine >= settings.same or _shared_keys(claim, fact, common) >= 2:
                     chosen = int(index)
                     break
-        if chosen is None and clause:
-            continue
         if chosen is None:
             facts.append(Fact(f"f{len(facts) + 1}", [claim], vector.copy()))
+            whole.append([] if clause else [claim])
+            if not clause:
+                vectors_of[id(claim)] = vector
             totals = np.vstack([totals, vector])
             centroids = np.vstack([centroids, vector])
         else:
+            if not clause:
+                whole[chosen].append(claim)
+                vectors_of[id(claim)] = vector
             facts[chosen].claims.append(claim)
             totals[chosen] += vector
             centroids[chosen] = totals[chosen] / max(float(np.linalg.norm(totals[chosen])), 1e-9)
             facts[chosen].vector = centroids[chosen]
-    for fact in facts:
+    kept = [(fact, stated) for fact, stated in zip(facts, whole, strict=True) if stated]
+    # Corroboration another fact already shows, with more sources, is not listed twice (a clause's fact
+    # beside its sentence's); a lone sentence stays, for what else it says.
+    cited = [{(c.article, c.start) for c in fact.claims} for fact, _ in kept]
+    kept = [item for item, own in zip(kept, cited, strict=True) if len(own) < 2 or not any(own < o for o in cited)]
+    facts = [fact for fact, _ in kept]
+    for number, (fact, stated) in enumerate(kept, 1):
+        fact.id = f"f{number}"
         fact.independent_sources = len({independent_key(c.article, sources) for c in fact.claims})
-        fact.representative = _representative(fact, sources)
+        # A sentence that states the fact, rather than one that packs it with others.
+        fact.representative = _representative(fact, sources, stated, vectors_of)
         fact.conflicts = _conflicts_within(fact, settings)
     _conflicts_between(facts, settings)
     return facts
@@ -171,18 +187,27 @@ def _stems(text: str) -> set[str]:
     return {w[:STEM] for w in _LETTERS.findall(text.casefold()) if len(w) >= STEM}
 
 
-def _representative(fact: Fact, sources: Mapping[str, SourceInfo]) -> Claim:
-    """The sentence that stands for the fact: an original's, in English when there is one, else in
-    the story's most common language among its claims; the earliest of those."""
+def _representative(
+    fact: Fact,
+    sources: Mapping[str, SourceInfo],
+    stated: list[Claim] | None = None,
+    vectors: Mapping[int, np.ndarray] | None = None,
+) -> Claim:
+    """The sentence that stands for the fact: one that joined as a whole sentence (of `stated`), an
+    original's, in English when there is one, else in the story's most common language among its
+    claims; of those, the one closest to what all of them say (else the earliest)."""
+    vectors = vectors or {}
     languages = Counter(sources[c.article].language if c.article in sources else None for c in fact.claims)
     preferred = "en" if "en" in languages else languages.most_common(1)[0][0]
 
-    def rank(claim: Claim) -> tuple[int, int, int]:
+    def rank(claim: Claim) -> tuple[int, int, float, int]:
         info = sources.get(claim.article)
         language = info.language if info else None
-        return (int(language != preferred), int(bool(info and info.copy_of)), fact.claims.index(claim))
+        vector = vectors.get(id(claim))
+        closeness = -float(vector @ fact.vector) if vector is not None else 0.0
+        return (int(language != preferred), int(bool(info and info.copy_of)), closeness, fact.claims.index(claim))
 
-    return min(fact.claims, key=rank)
+    return min(stated or fact.claims, key=rank)
 
 
 def _unit(quantity: Quantity) -> str | None:
