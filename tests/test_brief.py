@@ -305,4 +305,6 @@ def test_summary_sentences_stand_alone() -> None:
     assert not readable("He said the two sides had agreed to meet again in Geneva next week.")
     assert not readable("That demand is covered by one of the five proposals the mediator put on the table.")
     assert not readable("1) a guaranteed minimum release of 900 cubic metres per second in the summer;")
+    assert not readable("Our partners studied the draft for almost a month and a half,” said the deputy minister.")
     assert readable("Ferry crews in Westport walked out on Monday after pay talks failed at the harbour.")
+    assert readable("“We will not sail until the pay offer improves,” said Ingrid Solvang, who leads the crews.")

@@ -27,7 +27,11 @@ __all__ = ["BriefSettings", "brief_articles", "build_brief", "story_brief"]
 SUMMARY_MIN_WORDS = 12
 KIND_ORDER = ("proposed", "demanded", "rejected", "denied", "warned", "said")
 PRONOUNS = frozenset("he she they it we i il elle ils elles on él ella ellos ellas er sie".split())
-DEMONSTRATIVES = frozenset("this that these those such ce cette ces este esta estos estas ese esa".split())
+# Openers that point back at an earlier sentence: demonstratives, possessives, connectives.
+DANGLING = frozenset(
+    "this that these those such his her its their our my your because but and also so or "
+    "ce cette ces este esta estos estas ese esa su sus son sa ses leur leurs".split()
+)
 
 
 @dataclass(slots=True)
@@ -305,9 +309,13 @@ def _entities(
 
 
 def _dangling(text: str) -> bool:
-    """A sentence that opens with a pronoun or demonstrative, pointing at a sentence it left behind."""
+    """A sentence that points at one it left behind: it opens with a pronoun, demonstrative or
+    connective, or closes a quote it did not open."""
     first = re.match(r"\W*(\w+)", text)
-    return bool(first) and (_pronoun(first.group(1)) or first.group(1).casefold() in DEMONSTRATIVES)
+    if first and (_pronoun(first.group(1)) or first.group(1).casefold() in DANGLING):
+        return True
+    close, open_ = text.find("”"), text.find("“")
+    return close >= 0 and (open_ < 0 or close < open_)  # the end of a quote begun in an earlier sentence
 
 
 def _pronoun(word: str | None) -> bool:
