@@ -311,7 +311,7 @@ def _entities(
 def _dangling(text: str) -> bool:
     """A sentence that points at one it left behind: it opens with a pronoun, demonstrative or
     connective, or closes a quote it did not open."""
-    first = re.match(r"\W*(\w+)", text)
+    first = re.match(r"[^\w\"“«„]*(\w+)", text)  # a quote's own first word ("“We will…”, she said") is hers
     if first and (_pronoun(first.group(1)) or first.group(1).casefold() in DANGLING):
         return True
     close, open_ = text.find("”"), text.find("“")
