@@ -323,3 +323,12 @@ def test_demo_gold_evidence_occurs_in_the_demo_articles() -> None:
     result = evaluate_brief({"stories": []}, DEMO / "gold", texts)
     assert result["gold_errors"] == []
     assert result["facts"]["gold"] == len(gold["facts"])
+
+
+def test_facts_join_sentences_with_their_translations(shared_data: Path) -> None:
+    from newsdesk.evaluate.brief import evaluate_translation_alignment
+
+    scores = evaluate_translation_alignment(shared_data / "dev" / "clustering" / "meantime_airbus.jsonl")
+    assert scores["pairs"] > 1000
+    assert scores["precision"] >= 0.85  # a sentence rarely joins another's translation
+    assert scores["recall"] >= 0.8  # and mostly meets its own, across en/es/it/nl

@@ -487,13 +487,15 @@ def eval_brief(demo_dir: Path | None) -> None:
     Builds the brief of the demo corpus as `newsdesk brief` does and scores it
     against hand-made gold: which facts each article states (fact and pair
     recall, pair precision, independent-source counts), disputed figures, and
-    reference summaries (ROUGE-1/2 F1). Every cited span is checked.
+    reference summaries (ROUGE-1/2 F1). Every cited span is checked. With
+    ../shared/data present, also how well facts join sentences with their
+    translations (MEANTIME: each article in en/es/it/nl, sentence by sentence).
 
     \b
     Example:
       newsdesk eval brief
     """
-    from .evaluate.brief import evaluate_brief
+    from .evaluate.brief import evaluate_brief, evaluate_translation_alignment
     from .extraction import ExtractSettings, iter_extract
     from .model import Article
     from .reconcile import brief_articles
@@ -508,6 +510,12 @@ def eval_brief(demo_dir: Path | None) -> None:
         scores = evaluate_brief(result, demo_dir / "gold", {a.id: a.text for a in articles})
     except NewsdeskError as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        meantime = _data_dir() / "dev" / "clustering" / "meantime_airbus.jsonl"
+    except click.ClickException:
+        meantime = None
+    if meantime is not None and meantime.is_file():
+        scores["translation_alignment"] = evaluate_translation_alignment(meantime)
     click.echo(json.dumps(scores, indent=2))
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +41,7 @@ from typing import Any
 
 from ..errors import EvaluationError
 
-__all__ = ["check_citations", "evaluate_brief", "rouge_n"]
+__all__ = ["check_citations", "evaluate_brief", "evaluate_translation_alignment", "rouge_n"]
 
 MIN_COVER = 0.5  # share of an evidence span a predicted span must overlap
 
@@ -444,3 +444,58 @@ def check_citations(brief: dict, texts: Mapping[str, str]) -> list[str]:
         for i, quote in enumerate(story.get("quotes") or []):
             _check_sources(f"{name} quote[{i}]", [quote], texts, problems)
     return problems
+
+
+def evaluate_translation_alignment(path: Path) -> dict[str, Any]:
+    """How well facts join a sentence with its translations: MEANTIME has each article in English,
+    Spanish, Italian and Dutch, sentence by sentence, so the n-th sentences of the four versions state
+    one fact. Each story's versions (read as the CLI reads them, as four outlets) are aligned as
+    `newsdesk brief` aligns a story; scored over pairs of claims in different languages."""
+    from ..analysis import Analyzer
+    from ..extraction import ExtractSettings, iter_extract
+    from ..linking.features import Embedder
+    from ..model import Article
+    from ..reconcile import SourceInfo, align_claims, split_claims
+    from ..sources import iter_documents
+
+    sentences: dict[str, list[str]] = {}
+    stories: dict[str, str] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                record = json.loads(line)
+                sentences[record["id"]] = [record["text"][a:b] for a, b in record["sentences"]]
+                stories[record["id"]] = record["story"]
+    articles = [a for a in iter_extract(iter_documents([str(path)]), ExtractSettings()) if isinstance(a, Article)]
+    by_story: dict[str, list[tuple[Article, Any]]] = defaultdict(list)
+    for article, analysis in zip(articles, Analyzer().analyze(articles), strict=True):
+        by_story[stories[article.id]].append((article, analysis))
+    encode = Embedder().encode
+    together = apart = missed = 0
+    for items in by_story.values():
+        items.sort(key=lambda item: (item[0].language != "en", item[0].id))
+        claims = [c for article, analysis in items for c in split_claims(article, analysis)]
+        if not claims:
+            continue
+        sources = {a.id: SourceInfo(a.id, a.id, a.published, a.language) for a, _ in items}
+        facts = align_claims(claims, encode([c.text for c in claims]), sources)
+        fact_of = {id(c): f.id for f in facts for c in f.claims}
+        index = {id(c): _sentence_index(c.text, sentences[c.article]) for c in claims}
+        for i, a in enumerate(claims):
+            for b in claims[i + 1 :]:
+                if sources[a.article].language == sources[b.article].language or None in (index[id(a)], index[id(b)]):
+                    continue
+                same = index[id(a)] == index[id(b)]
+                joined = fact_of.get(id(a)) is not None and fact_of.get(id(a)) == fact_of.get(id(b))
+                together += same and joined
+                apart += joined and not same
+                missed += same and not joined
+    precision, recall = _ratio(together, together + apart), _ratio(together, together + missed)
+    f1 = round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
+    return {"stories": len(by_story), "pairs": together + missed, "precision": precision, "recall": recall, "f1": f1}
+
+
+def _sentence_index(claim: str, sentences: list[str]) -> int | None:
+    """The gold sentence a claim comes from (claims may be a sentence's part, sentences a headline's)."""
+    head = claim[:40]
+    return next((i for i, s in enumerate(sentences) if head in s or (len(s) >= 20 and s[:40] in claim)), None)

@@ -38,6 +38,7 @@ class AlignSettings:
     """When two claims state one fact (cosines of multilingual sentence embeddings)."""
 
     same: float = 0.72  # this close: the same statement
+    same_across: float = 0.55  # the same, across languages (cross-lingual cosines run lower)
     related: float = 0.4  # this close and sharing two names, figures or four rarer word stems: the same statement
     related_across: float = 0.35  # the same, for a claim in a language none of the fact's claims is in
     conflict_related: float = 0.7  # facts this close that count one thing differently conflict
@@ -116,7 +117,8 @@ def align_claims(
                 across = language is not None and all(_language(c, sources) != language for c in fact.claims)
                 if cosine < (settings.related_across if across else settings.related):
                     continue
-                if cosine >= settings.same or _shared_keys(claim, fact, common) >= 2:
+                same = settings.same_across if across else settings.same
+                if cosine >= same or _shared_keys(claim, fact, common) >= 2:
                     chosen = int(index)
                     break
         if chosen is None:
