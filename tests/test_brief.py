@@ -308,3 +308,16 @@ def test_summary_sentences_stand_alone() -> None:
     assert not readable("Our partners studied the draft for almost a month and a half,” said the deputy minister.")
     assert readable("Ferry crews in Westport walked out on Monday after pay talks failed at the harbour.")
     assert readable("“We will not sail until the pay offer improves,” said Ingrid Solvang, who leads the crews.")
+
+
+def test_a_noun_demand_is_no_position(tmp_path: Path) -> None:
+    text = (
+        "The Westport Dockworkers Union presented maximum demands to the port authority on Monday morning. "
+        "The Westport Dockworkers Union also demands a pay rise of eight percent for all harbour crews."
+    )
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": text, "outlet": "Harbour News"}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["brief", str(path)])
+    [story] = json.loads(result.stdout)["stories"]
+    demanded = [f["text"] for f in story["facts"] if (f["attribution"] or {}).get("kind") == "demanded"]
+    assert demanded == [text.split(". ")[1]]  # "also demands" is the verb; "maximum demands" the noun

@@ -64,6 +64,8 @@ _ACT_VERB = re.compile(
     r"propose|exige|rejette|refuse|dément)\b",
     re.I,
 )
+_NOUN_FORMS = frozenset({"demands", "offers", "offer", "demand", "exige"})
+_ADVERBS = frozenset("also now again still further once more then already therefore thus even".split())
 # Between the actor and its verb: a few words, no possessive ("Moscow's demands" is a noun), no clause break.
 _ACTOR_GAP = re.compile(r"(?![’']s\b)(?:\s+[^\s,;:.()\"“”]+){0,3}\s+")
 _ACTS = (
@@ -201,10 +203,18 @@ def _annotate(claim: Claim, analysis: Analysis) -> None:
         at = claim.start + verb.start()
         before = [m for m in analysis.mentions if m.entity and claim.start <= m.start and m.end <= at]
         gap = analysis.text[before[-1].end : at] if before else ""
-        if before and _ACTOR_GAP.fullmatch(gap):
+        if before and _ACTOR_GAP.fullmatch(gap) and not _noun_use(verb.group(1), gap):
             actor = before[-1]
             claim.speaker, claim.speaker_entity = actor.text, actor.entity
             claim.act = _act_of(verb.group(1))
+
+
+def _noun_use(verb: str, gap: str) -> bool:
+    """ "demands" and "offers" are nouns as often as verbs: after other words ("Russia formulated
+    maximum demands") they are the noun; only adverbs may stand between actor and verb."""
+    if verb.casefold() not in _NOUN_FORMS:
+        return False
+    return any(word.casefold() not in _ADVERBS and not word.endswith("ly") for word in gap.split())
 
 
 def _quote_of(claim: Claim, quotes: list[Quote]) -> Quote | None:
