@@ -96,6 +96,26 @@ def test_team_short_names_and_capitals_are_found_where_the_model_missed_them(nlp
     assert "Comets" in found
 
 
+def test_a_team_nickname_tagged_as_a_place_is_the_team() -> None:
+    from newsdesk.analysis.entities import _team_names
+    from newsdesk.model import Mention
+
+    text = "The Westport Mariners won. Westport Mariners fans cheered and the Mariners celebrated in Westport."
+    mentions = [
+        Mention(4, 21, "Westport Mariners", "ORG"),
+        Mention(27, 35, "Westport", "GPE"),  # the model cut the team's name in two
+        Mention(36, 44, "Mariners", "GPE"),
+        Mention(67, 75, "Mariners", "GPE"),  # and took the nickname for a place
+        Mention(91, 99, "Westport", "GPE"),  # the town itself stays a place
+    ]
+    assert [(m.text, m.label) for m in _team_names(text, mentions)] == [
+        ("Westport Mariners", "ORG"),
+        ("Westport Mariners", "ORG"),
+        ("Mariners", "ORG"),
+        ("Westport", "GPE"),
+    ]
+
+
 def test_names_met_in_earlier_articles_are_found_where_the_model_misses_them() -> None:
     from newsdesk.analysis.known_names import KnownNames
     from newsdesk.model import Mention

@@ -104,6 +104,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
     mentions = _split_place_prefix(mentions)
     mentions = _split_headline_runs(text_of(doc), mentions)
     mentions = _relabel_surnames(mentions)
+    mentions = _team_names(text_of(doc), mentions)
     mentions.extend(_missed_names(text_of(doc), mentions))
     mentions.sort(key=lambda m: (m.start, -m.end))
     return _drop_overlaps(mentions)
@@ -277,6 +278,33 @@ def _relabel_surnames(mentions: list[Mention]) -> list[Mention]:
         if key in surnames or any(_person_match([key], [known]) > 0 for known in surnames):
             mention.label = "PERSON"
     return mentions
+
+
+def _team_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A team's nickname is an organisation, however the model tagged it: "Jaguars" after "Jacksonville
+    Jaguars" is no place, and "Jacksonville" tagged alone before "Jaguars" is the team's full name."""
+    nicknames = {m.text.split()[-1] for m in mentions if m.label == "ORG" and _short_name(m.text.split())}
+    labels: dict[str, Counter[str]] = {}
+    for m in mentions:
+        labels.setdefault(m.text, Counter())[m.label] += 1
+    nicknames |= {  # tagged alone, mostly as an organisation
+        name for name, seen in labels.items() if seen.most_common(1)[0][0] == "ORG" and _short_name(["The", name])
+    }
+    kept: list[Mention] = []
+    for mention in mentions:
+        if mention.text in nicknames and mention.label != "ORG":
+            mention.label = "ORG"
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and previous.label in ("GPE", "LOC")
+            and mention.text in nicknames
+            and text[previous.end : mention.start] == " "
+        ):  # "Jacksonville" + "Jaguars": one name
+            kept[-1] = Mention(previous.start, mention.end, text[previous.start : mention.end], "ORG")
+            continue
+        kept.append(mention)
+    return kept
 
 
 def _missed_names(text: str, mentions: list[Mention]) -> list[Mention]:
