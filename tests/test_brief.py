@@ -321,3 +321,21 @@ def test_a_noun_demand_is_no_position(tmp_path: Path) -> None:
     [story] = json.loads(result.stdout)["stories"]
     demanded = [f["text"] for f in story["facts"] if (f["attribution"] or {}).get("kind") == "demanded"]
     assert demanded == [text.split(". ")[1]]  # "also demands" is the verb; "maximum demands" the noun
+
+
+def test_soldiers_and_troops_count_the_same_thing() -> None:
+    texts = {
+        "a": "Russia has massed more than 100,000 soldiers near the border with Ukraine, officials said.",
+        "b": "Russia has massed some 127,000 troops near the border with Ukraine, officials said.",
+    }
+    claims = []
+    for article, text in texts.items():
+        figure = "100,000 soldiers" if article == "a" else "127,000 troops"
+        start = text.index(figure)
+        value = float(figure.split()[0].replace(",", ""))
+        claims += _claims(article, text, [Quantity(start, start + len(figure), figure, value, figure.split()[1])])
+    sources = {"a": SourceInfo("a", "Daily"), "b": SourceInfo("b", "Wire")}
+    [fact] = align_claims(claims, np.tile(np.eye(1, 512, dtype=np.float32), (2, 1)), sources)
+    [conflict] = fact.conflicts
+    assert conflict["kind"] == "quantity"
+    assert sorted(side["value"] for side in conflict["sides"]) == [100000.0, 127000.0]

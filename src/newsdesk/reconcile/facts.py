@@ -215,8 +215,27 @@ def _representative(
 def _unit(quantity: Quantity) -> str | None:
     if not quantity.unit:
         return None
-    unit = quantity.unit.casefold().split()[-1]  # the head noun: "combat-ready soldiers" counts soldiers
-    return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
+    return _unit_key(quantity.unit)
+
+
+def _unit_key(unit: str) -> str:
+    """What a unit counts: its head noun, singular, with synonyms folded."""
+    head = unit.casefold().split()[-1]  # "combat-ready soldiers" counts soldiers
+    head = head[:-1] if head.endswith("s") and len(head) > 3 else head
+    return _SAME_COUNT.get(head, head)
+
+
+# Nouns that count the same thing in news reports ("100,000 soldiers" and "100,000 troops").
+_SAME_COUNT = {
+    word: head
+    for head, words in {
+        "troop": "soldier serviceman servicemen",
+        "home": "house dwelling",
+        "people": "person resident inhabitant",
+        "death": "dead fatality",
+    }.items()
+    for word in words.split()
+}
 
 
 def _quantity_sides(claims: list[Claim], settings: AlignSettings) -> dict[str, list[list[tuple[Claim, Quantity]]]]:
@@ -329,7 +348,7 @@ def _conflicts_between(facts: list[Fact], settings: AlignSettings) -> None:
                 continue
             for unit, groups in _quantity_sides(fact.claims + other.claims, settings).items():
                 # the combined sides replace a conflict the fact already had over the same thing
-                fact.conflicts = [c for c in fact.conflicts if (c["kind"], c["about"]) != ("quantity", unit)]
+                fact.conflicts = [c for c in fact.conflicts if c["kind"] != "quantity" or _unit_key(c["about"]) != unit]
                 fact.conflicts.append(_quantity_conflict(unit, groups))
 
 
