@@ -339,3 +339,26 @@ def test_soldiers_and_troops_count_the_same_thing() -> None:
     [conflict] = fact.conflicts
     assert conflict["kind"] == "quantity"
     assert sorted(side["value"] for side in conflict["sides"]) == [100000.0, 127000.0]
+
+
+def test_brief_from_the_store_needs_no_input_files(demo_corpus: Path, tmp_path: Path) -> None:
+    from newsdesk.evaluate.brief import check_citations
+    from newsdesk.store import Store
+
+    db = tmp_path / "news.db"
+    files = [str(p) for p in sorted(demo_corpus.glob("*wandoon*")) + sorted(demo_corpus.glob("*bushfire*"))]
+    assert CliRunner().invoke(cli, ["ingest", *files, "--db", str(db)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["brief", "--from-db", str(db)])
+    assert result.exit_code == 0, result.output
+    brief = json.loads(result.stdout)
+    [story] = brief["stories"]
+    assert len(story["articles"]) == len(files)
+    assert any(f["independent_sources"] >= 2 for f in story["facts"])
+    store = Store(str(db))
+    texts = {a: store.get(a).text for a in story["articles"]}
+    assert check_citations(brief, texts) == []
+    only = CliRunner().invoke(cli, ["brief", "--from-db", str(db), "--story", "no-such-story"])
+    assert json.loads(only.stdout) == {"stories": []}
+    both = CliRunner().invoke(cli, ["brief", files[0], "--from-db", str(db)])
+    assert both.exit_code == 2
+    assert "one of them" in both.output

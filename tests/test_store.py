@@ -114,3 +114,22 @@ def test_merged_stories_move_their_articles(tmp_path: Path) -> None:
                 save_assignment(conn, assignment, ArticleFeatures(assignment.article, vector), Counter(), None)
             rows = list(story_rows(conn))
     assert [(r["id"], r["articles"]) for r in rows] == [("story-a", ["a", "b", "c"])]
+
+
+def test_entities_merged_since_they_were_stored_resolve_to_their_identity(tmp_path: Path) -> None:
+    from newsdesk.model import Analysis, Entity, Mention
+
+    with Store(tmp_path / "news.db") as store:
+        store.add_articles([Article("a", "Alexander Grushko spoke. Grushko left.", title="Talks")])
+        analysis = Analysis("a", "Alexander Grushko spoke. Grushko left.")
+        analysis.mentions = [Mention(0, 17, "Alexander Grushko", "PERSON", "person-1")]
+        analysis.mentions.append(Mention(25, 32, "Grushko", "PERSON", "person-2"))
+        known = {
+            "person-1": Entity("person-1", "Alexander Grushko", "PERSON", ["Alexander Grushko"]),
+            "person-2": Entity("person-2", "Grushko", "PERSON", ["Grushko"]),
+        }
+        store.save_analyses([analysis], known, "v1")
+        store.save_aliases({"person-2": "person-1"})
+        found = store.get_entities(["person-1", "person-2", "person-9"])
+    assert {key: entity.id for key, entity in found.items()} == {"person-1": "person-1", "person-2": "person-1"}
+    assert found["person-2"].name == "Alexander Grushko"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -68,7 +69,7 @@ _db_option = click.option(
 )
 
 
-def _input_options(func):
+def _input_options(func, required: bool = True):
     func = click.option(
         "--max-bytes",
         type=click.IntRange(1),
@@ -89,7 +90,7 @@ def _input_options(func):
     func = click.option("--recall", is_flag=True, help="Favour recall over precision in HTML main-text extraction.")(
         func
     )
-    return click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")(func)
+    return click.argument("inputs", nargs=-1, required=required, metavar="INPUT...")(func)
 
 
 def _iter_articles(inputs: Iterable[str], failures: _Failures, **options: Any) -> Iterator[Any]:
@@ -236,7 +237,15 @@ def cluster(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@_input_options
+@functools.partial(_input_options, required=False)
+@click.option(
+    "--from-db",
+    "from_db",
+    metavar="PATH",
+    default=None,
+    help="Brief the stories `newsdesk ingest` stored in this database (SQLite file or postgresql:// URL) "
+    "instead of reading INPUT: nothing is analysed again.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -264,7 +273,13 @@ def cluster(inputs: tuple[str, ...], out: str | None, **options: Any) -> None:
     help="One brief per story (event), or per storyline (related events over weeks, one timeline).",
 )
 def brief(
-    inputs: tuple[str, ...], fmt: str, outs: tuple[str, ...], only: tuple[str, ...], group: str, **options: Any
+    inputs: tuple[str, ...],
+    from_db: str | None,
+    fmt: str,
+    outs: tuple[str, ...],
+    only: tuple[str, ...],
+    group: str,
+    **options: Any,
 ) -> None:
     """One cited brief per story: summary, facts with independent sources and conflicts,
     quotes by speaker, timeline, entities and sources.
@@ -281,16 +296,27 @@ def brief(
       newsdesk brief corpus/ --format html --out brief.html
       newsdesk brief corpus/ --by storyline --format markdown
       newsdesk brief corpus/ -o brief.json -o brief.md -o brief.html
+      newsdesk brief --from-db news.db --story story-abc123 --format markdown
     """
-    from .reconcile import brief_articles
+    from .reconcile import brief_articles, brief_stored
     from .report import render_html, render_json, render_markdown
 
+    if bool(inputs) == bool(from_db):
+        raise click.UsageError("give INPUT files or --from-db PATH (one of them)")
     failures = _Failures()
-    articles = list(_iter_articles(inputs, failures, **options))
-    result = brief_articles(articles, group)
-    if only:
-        result["stories"] = [s for s in result["stories"] if s["id"] in only]
-    texts = {a.id: a.text for a in articles}
+    if from_db:
+        with _store(from_db, must_exist=True) as store:
+            result = brief_stored(store, group, only)
+            cited = {s["id"] for story in result["stories"] for s in story["sources"]}
+            texts = {i: a.text for i in cited if (a := store.get(i)) is not None}
+        count = len(texts)
+    else:
+        articles = list(_iter_articles(inputs, failures, **options))
+        result = brief_articles(articles, group)
+        if only:
+            result["stories"] = [s for s in result["stories"] if s["id"] in only]
+        texts = {a.id: a.text for a in articles}
+        count = len(articles)
     renderers = {"json": lambda: render_json(result), "markdown": lambda: render_markdown(result, texts)}
     renderers["html"] = lambda: render_html(result, texts)
     by_extension = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
@@ -298,7 +324,7 @@ def brief(
         kind = by_extension.get(Path(out).suffix.lower(), fmt) if out else fmt
         with _output(out) as stream:
             stream.write(renderers[kind]().rstrip("\n") + "\n")
-    _finish(failures, len(articles))
+    _finish(failures, count)
 
 
 @cli.command(context_settings=CONTEXT)

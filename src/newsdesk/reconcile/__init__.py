@@ -1,6 +1,6 @@
 """Reconcile a story's articles: claims, facts with independent sources, conflicts, and the brief."""
 
-from .brief import BriefSettings, brief_articles, build_brief, story_brief
+from .brief import BriefSettings, brief_articles, brief_stored, build_brief, story_brief
 from .claims import Claim, parts, split_claims
 from .facts import AlignSettings, Fact, SourceInfo, align_claims, independent_key
 
@@ -12,6 +12,7 @@ __all__ = [
     "SourceInfo",
     "align_claims",
     "brief_articles",
+    "brief_stored",
     "build_brief",
     "independent_key",
     "parts",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,7 +22,10 @@ from ..model import Analysis, Article, Entity
 from .claims import Claim, parts, split_claims
 from .facts import AlignSettings, Fact, SourceInfo, align_claims
 
-__all__ = ["BriefSettings", "brief_articles", "build_brief", "story_brief"]
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["BriefSettings", "brief_articles", "brief_stored", "build_brief", "story_brief"]
 
 SUMMARY_MIN_WORDS = 12
 KIND_ORDER = ("proposed", "demanded", "rejected", "denied", "warned", "said")
@@ -56,6 +59,34 @@ def brief_articles(articles: list[Article], group: str = "story") -> dict[str, A
     assignments = cluster_articles(zip(articles, analyses, strict=True))
     registry = analyzer.registry
     return build_brief(articles, analyses, assignments, registry.entities, registry.resolve, group=group)
+
+
+def brief_stored(store: Store, group: str = "story", only: Collection[str] = ()) -> dict[str, Any]:
+    """The briefs of the stories `newsdesk ingest` stored (or only of these story or storyline ids),
+    from the stored texts, annotations and story assignments: nothing is analysed again. One story
+    is read at a time."""
+    from ..store.linking import story_members
+
+    with store.engine.connect() as conn:
+        groups = list(story_members(conn, group))  # ids only: the articles are read story by story
+    stories = []
+    for key, members in groups:
+        if only and key not in only and not any(m.story in only for m in members):
+            continue
+        items = []
+        for member in members:
+            article, analysis = store.get(member.article), store.get_analysis(member.article)
+            if article is not None and analysis is not None:
+                items.append((article, analysis, member))
+        if not items:
+            continue
+        used = {m.entity for _, a, _ in items for m in a.mentions if m.entity}
+        used |= {q.entity for _, a, _ in items for q in a.quotes if q.entity}
+        known = store.get_entities(used)
+        entities = {e.id: e for e in known.values()}
+        stories.append(story_brief(key, items, entities, lambda e, known=known: known[e].id if e in known else e))
+    stories.sort(key=lambda s: (-len(s["articles"]), s["id"]))
+    return {"stories": stories}
 
 
 def build_brief(

@@ -241,6 +241,27 @@ class Store:
                     row["id"], row["name"], row["label"], list(row["variants"]), sorted(links.get(row["id"], []))
                 )
 
+    def get_entities(self, ids: Iterable[str]) -> dict[str, Entity]:
+        """The entities with these ids, each id mapped to its current identity (an id merged into
+        another since it was stored maps to that one)."""
+        wanted = set(ids)
+        rows: dict[str, Any] = {}
+        frontier = set(wanted)
+        with self.engine.connect() as conn:
+            while frontier:  # follow same_as links to the identities they merged into
+                found = conn.execute(select(entities).where(entities.c.id.in_(list(frontier)))).mappings().all()
+                rows.update({row["id"]: row for row in found})
+                frontier = {t for row in found if (t := (row["data"] or {}).get("same_as")) and t not in rows}
+        result: dict[str, Entity] = {}
+        for entity_id in wanted:
+            row, seen = rows.get(entity_id), set()
+            while row is not None and (row["data"] or {}).get("same_as") and row["id"] not in seen:
+                seen.add(row["id"])
+                row = rows.get(row["data"]["same_as"])
+            if row is not None:
+                result[entity_id] = Entity(row["id"], row["name"], row["label"], list(row["variants"]))
+        return result
+
     def recent_entities(self, limit: int = RECENT_ENTITIES) -> list[Entity]:
         """The entities of the most recently published articles, oldest first (merged-away ids left
         out): what a new run's identity registry starts from."""

@@ -14,7 +14,7 @@ from ..linking.features import ArticleFeatures
 from ..linking.stories import StoryAssignment
 from .schema import article_features, articles, stories, story_articles
 
-__all__ = ["load_recent", "save_assignment", "story_rows", "sync_storylines"]
+__all__ = ["load_recent", "save_assignment", "story_members", "story_rows", "sync_storylines"]
 
 
 def save_assignment(
@@ -118,3 +118,34 @@ def story_rows(conn: Any) -> Iterator[dict[str, Any]]:
             "title": row["title"],
             "articles": sorted(members.get(row["id"], [])),
         }
+
+
+def story_members(conn: Any, group: str = "story") -> Iterator[tuple[str, list[StoryAssignment]]]:
+    """Each stored story (or storyline, with group="storyline") with its articles' assignments, one
+    group at a time, largest first."""
+    from ..linking.copies import CopyLink
+
+    key = stories.c.storyline if group == "storyline" else story_articles.c.story
+    sizes = (
+        select(key.label("group"), func.count().label("n"))
+        .select_from(story_articles.join(stories, stories.c.id == story_articles.c.story))
+        .group_by(key)
+        .order_by(func.count().desc(), key)
+    )
+    for size in conn.execute(sizes).all():
+        rows = conn.execute(
+            select(story_articles, stories.c.storyline)
+            .join(stories, stories.c.id == story_articles.c.story)
+            .where(key == size.group)
+            .order_by(story_articles.c.article)
+        ).mappings()
+        members = [
+            StoryAssignment(
+                row["article"],
+                row["story"],
+                row["storyline"] or row["story"],
+                CopyLink(row["article"], row["copy_of"], row["copy_kind"] or "copy", 1.0) if row["copy_of"] else None,
+            )
+            for row in rows
+        ]
+        yield size.group, members
