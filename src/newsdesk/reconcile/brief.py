@@ -20,7 +20,7 @@ import numpy as np
 from ..linking.stories import StoryAssignment
 from ..model import Analysis, Article, Entity
 from .claims import Claim, parts, split_claims
-from .facts import AlignSettings, Fact, SourceInfo, align_claims
+from .facts import AlignSettings, Fact, SourceInfo, align_claims, language_of
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -175,8 +175,8 @@ def _summary(ranked: list[Fact], settings: BriefSettings, sources: Mapping[str, 
             break
         if fact.representative is None:
             continue
-        language = _language_of(fact.representative, sources)
-        told = [fact.representative, *(c for c in fact.claims if _language_of(c, sources) == language)]
+        language = language_of(fact.representative, sources)
+        told = [fact.representative, *(c for c in fact.claims if language_of(c, sources) == language)]
         used = {(c.article, c.start) for _, c in chosen}
         claim = next((c for c in told if _readable(c) and (c.article, c.start) not in used), None)
         if claim is None:
@@ -197,11 +197,6 @@ def _readable(claim: Claim) -> bool:
     if _dangling(claim.text):  # "He said that…", "That demand…": unreadable out of context
         return False
     return not claim.text.rstrip().endswith((";", ":", ","))  # a list item or a lead-in, not a sentence
-
-
-def _language_of(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
-    info = sources.get(claim.article)
-    return info.language if info else None
 
 
 def _position(fact: Fact) -> tuple[int, int]:

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -21,7 +22,7 @@ import numpy as np
 from ..model import Quantity
 from .claims import Claim
 
-__all__ = ["AlignSettings", "Fact", "SourceInfo", "align_claims", "independent_key"]
+__all__ = ["AlignSettings", "Fact", "SourceInfo", "align_claims", "independent_key", "language_of"]
 
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -39,7 +40,7 @@ class AlignSettings:
 
     same: float = 0.72  # this close: the same statement
     same_across: float = 0.55  # the same, across languages (cross-lingual cosines run lower)
-    related: float = 0.4  # this close and sharing two names, figures or four rarer word stems: the same statement
+    related: float = 0.4  # this close and sharing two names, figures or three rarer word stems: the same statement
     related_across: float = 0.35  # the same, for a claim in a language none of the fact's claims is in
     conflict_related: float = 0.7  # facts this close that count one thing differently conflict
     value_tolerance: float = 0.02  # figures closer than this (relative) agree
@@ -113,8 +114,8 @@ def align_claims(
                     break
                 if any(c.article == claim.article for c in fact.claims):
                     continue
-                language = _language(claim, sources)
-                across = language is not None and all(_language(c, sources) != language for c in fact.claims)
+                language = language_of(claim, sources)
+                across = language is not None and all(language_of(c, sources) != language for c in fact.claims)
                 if cosine < (settings.related_across if across else settings.related):
                     continue
                 same = settings.same_across if across else settings.same
@@ -152,7 +153,8 @@ def align_claims(
     return facts
 
 
-def _language(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
+def language_of(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
+    """The language of the claim's article, when known."""
     info = sources.get(claim.article)
     return info.language if info else None
 
@@ -183,10 +185,11 @@ def _common_keys(claims: list[Claim], share: float | None = None) -> set:
     return {key for key, n in counts.items() if n > share * len(claims) and n > 2}
 
 
-def _stems(text: str) -> set[str]:
+@lru_cache(maxsize=65_536)  # each claim is compared with many
+def _stems(text: str) -> frozenset[str]:
     """The first five letters of longer words: "emergency" meets "emergencies", "policy" "policies".
     (A crude stemmer, but one that works alike in every language the brief reads.)"""
-    return {w[:STEM] for w in _LETTERS.findall(text.casefold()) if len(w) >= STEM}
+    return frozenset(w[:STEM] for w in _LETTERS.findall(text.casefold()) if len(w) >= STEM)
 
 
 def _representative(
@@ -266,7 +269,7 @@ def _contrasts(items: list[tuple[Claim, Quantity]], groups: list[list[tuple[Clai
     of four"): the sources then agree on both, they do not conflict. (A claim that gives both sides'
     figures, "14 billion, though engineers say 17", is reporting the conflict.)"""
     values = [{q.value for _, q in group} for group in groups]
-    for claim, _ in items:
+    for claim in {id(c): c for c, _ in items}.values():
         found = [q for q in claim.quantities if q.value is not None and any(q.value in v for v in values)]
         for first, second in pairwise(found):
             if first.value == second.value:
