@@ -22,6 +22,13 @@ STRIKE = (
 )
 
 
+def _one_article(tmp_path: Path, text: str) -> Path:
+    """A JSON Lines input holding one article "a" of Harbour News."""
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": text, "outlet": "Harbour News"}) + "\n", encoding="utf-8")
+    return path
+
+
 def test_claims_split_sentences_and_clauses_and_skip_the_headline() -> None:
     claims = split_claims(Article("a", STRIKE, title="Ferry crews walk out"), None)
     assert [c.text for c in claims] == [
@@ -192,8 +199,7 @@ def test_a_denial_of_what_another_source_states_is_a_conflict() -> None:
 
 def test_one_run_writes_each_out_file_in_the_format_of_its_extension(tmp_path: Path) -> None:
     text = "Ferry crews in Westport walked out on Monday after pay talks failed at the harbour."
-    path = tmp_path / "one.jsonl"
-    path.write_text(json.dumps({"id": "a", "text": text, "outlet": "Harbour News"}) + "\n", encoding="utf-8")
+    path = _one_article(tmp_path, text)
     outs = [tmp_path / "brief.json", tmp_path / "brief.md", tmp_path / "brief.html"]
     args = ["brief", str(path)] + [x for out in outs for x in ("--out", str(out))]
     assert CliRunner().invoke(cli, args).exit_code == 0
@@ -221,8 +227,7 @@ def test_positions_separate_what_actors_demanded_from_what_outlets_state(tmp_pat
         "The Westport Dockworkers Union demanded a pay rise of eight percent for all harbour crews on Monday. "
         "Ferries to the islands were cancelled for the whole day because of the strike at the harbour."
     )
-    path = tmp_path / "one.jsonl"
-    path.write_text(json.dumps({"id": "a", "text": text, "outlet": "Harbour News"}) + "\n", encoding="utf-8")
+    path = _one_article(tmp_path, text)
     out = tmp_path / "brief.json"
     markdown = tmp_path / "brief.md"
     assert CliRunner().invoke(cli, ["brief", str(path), "-o", str(out), "-o", str(markdown)]).exit_code == 0
@@ -315,8 +320,7 @@ def test_a_noun_demand_is_no_position(tmp_path: Path) -> None:
         "The Westport Dockworkers Union presented maximum demands to the port authority on Monday morning. "
         "The Westport Dockworkers Union also demands a pay rise of eight percent for all harbour crews."
     )
-    path = tmp_path / "one.jsonl"
-    path.write_text(json.dumps({"id": "a", "text": text, "outlet": "Harbour News"}) + "\n", encoding="utf-8")
+    path = _one_article(tmp_path, text)
     result = CliRunner().invoke(cli, ["brief", str(path)])
     [story] = json.loads(result.stdout)["stories"]
     demanded = [f["text"] for f in story["facts"] if (f["attribution"] or {}).get("kind") == "demanded"]

@@ -75,7 +75,8 @@ def brief_stored(store: Store, group: str = "story", only: Collection[str] = ())
             continue
         items = []
         for member in members:
-            article, analysis = store.get(member.article), store.get_analysis(member.article)
+            article = store.get(member.article)
+            analysis = store.get_analysis(member.article, article) if article is not None else None
             if article is not None and analysis is not None:
                 items.append((article, analysis, member))
         if not items:

@@ -214,9 +214,10 @@ class Store:
             for old in stored:
                 conn.execute(update(entities).where(entities.c.id == old).values(data={"same_as": aliases[old]}))
 
-    def get_analysis(self, article_id: str) -> Analysis | None:
-        """The stored annotations of one article, as an Analysis record."""
-        article = self.get(article_id)
+    def get_analysis(self, article_id: str, article: Article | None = None) -> Analysis | None:
+        """The stored annotations of one article, as an Analysis record (pass the article when it is
+        already read, to save reading it again)."""
+        article = article if article is not None and article.id == article_id else self.get(article_id)
         if article is None:
             return None
         result = Analysis(article=article.id, text=article.text, language=article.language)
