@@ -366,3 +366,39 @@ def test_brief_from_the_store_needs_no_input_files(demo_corpus: Path, tmp_path: 
     both = CliRunner().invoke(cli, ["brief", files[0], "--from-db", str(db)])
     assert both.exit_code == 2
     assert "one of them" in both.output
+
+
+def _block_facts(second: str) -> list:
+    from newsdesk.linking.features import Embedder
+    from newsdesk.reconcile.facts import BlockContext
+
+    texts = {
+        "a": "The ministers agreed to reopen their embassies in both capitals and to set up a civilian "
+        "hotline for emergencies between the two governments.",
+        "b": second,
+    }
+    claims = _claims("a", texts["a"]) + _claims("b", texts["b"])
+    encode = Embedder().encode
+    sources = {k: SourceInfo(k, k, None, "en") for k in texts}
+    return align_claims(claims, encode([c.text for c in claims]), sources, blocks=BlockContext(texts, encode))
+
+
+def test_two_adjacent_sentences_state_what_another_source_packs_into_one() -> None:
+    second = (
+        "Both governments will restore their diplomatic missions in the two capitals. "
+        "A civilian hotline for emergencies will also link the two governments."
+    )
+    [fact] = [f for f in _block_facts(second) if len(f.articles) == 2]
+    cited = next(c for c in fact.claims if c.article == "b")
+    assert cited.text == second  # both sentences, as one span of the article's text
+    assert len(_block_facts(second)) == 1  # the embassies sentence is no lone fact beside it
+
+
+def test_an_unrelated_neighbouring_sentence_stays_out_of_the_fact() -> None:
+    second = (
+        "Markets were calm on Tuesday in both cities. A civilian hotline for emergencies will link the two governments."
+    )
+    facts = _block_facts(second)
+    [fact] = [f for f in facts if len(f.articles) == 2]
+    assert next(c for c in fact.claims if c.article == "b").text.startswith("A civilian hotline")
+    assert any(f.articles == ["b"] and "Markets" in f.claims[0].text for f in facts)

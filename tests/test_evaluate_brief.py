@@ -332,3 +332,12 @@ def test_facts_join_sentences_with_their_translations(shared_data: Path) -> None
     assert scores["pairs"] > 1000
     assert scores["precision"] >= 0.85  # a sentence rarely joins another's translation
     assert scores["recall"] >= 0.8  # and mostly meets its own, across en/es/it/nl
+
+
+def test_two_sentences_join_the_translation_that_packs_them(shared_data: Path) -> None:
+    from newsdesk.evaluate.brief import evaluate_block_alignment
+
+    scores = evaluate_block_alignment(shared_data / "dev" / "clustering" / "meantime_airbus.jsonl")
+    assert scores["packed_pairs"] > 1000
+    assert scores["recall"] >= 0.65  # most pairs join the sentence that says both
+    assert scores["false_join_rate"] <= 0.03  # a neighbour rarely joins a sentence that says one

@@ -515,13 +515,14 @@ def eval_brief(demo_dir: Path | None) -> None:
     recall, pair precision, independent-source counts), disputed figures, and
     reference summaries (ROUGE-1/2 F1). Every cited span is checked. With
     ../shared/data present, also how well facts join sentences with their
-    translations (MEANTIME: each article in en/es/it/nl, sentence by sentence).
+    translations (MEANTIME: each article in en/es/it/nl, sentence by sentence),
+    and how well two adjacent sentences join one sentence that packs both.
 
     \b
     Example:
       newsdesk eval brief
     """
-    from .evaluate.brief import evaluate_brief, evaluate_translation_alignment
+    from .evaluate.brief import evaluate_block_alignment, evaluate_brief, evaluate_translation_alignment
     from .extraction import ExtractSettings, iter_extract
     from .model import Article
     from .reconcile import brief_articles
@@ -542,6 +543,7 @@ def eval_brief(demo_dir: Path | None) -> None:
         meantime = None
     if meantime is not None and meantime.is_file():
         scores["translation_alignment"] = evaluate_translation_alignment(meantime)
+        scores["block_alignment"] = evaluate_block_alignment(meantime)
     click.echo(json.dumps(scores, indent=2))
 
 

@@ -41,7 +41,13 @@ from typing import Any
 
 from ..errors import EvaluationError
 
-__all__ = ["check_citations", "evaluate_brief", "evaluate_translation_alignment", "rouge_n"]
+__all__ = [
+    "check_citations",
+    "evaluate_block_alignment",
+    "evaluate_brief",
+    "evaluate_translation_alignment",
+    "rouge_n",
+]
 
 MIN_COVER = 0.5  # share of an evidence span a predicted span must overlap
 
@@ -456,6 +462,7 @@ def evaluate_translation_alignment(path: Path) -> dict[str, Any]:
     from ..linking.features import Embedder
     from ..model import Article
     from ..reconcile import SourceInfo, align_claims, split_claims
+    from ..reconcile.facts import BlockContext
     from ..sources import iter_documents
 
     sentences: dict[str, list[str]] = {}
@@ -478,8 +485,19 @@ def evaluate_translation_alignment(path: Path) -> dict[str, Any]:
         if not claims:
             continue
         sources = {a.id: SourceInfo(a.id, a.id, a.published, a.language) for a, _ in items}
-        facts = align_claims(claims, encode([c.text for c in claims]), sources)
-        fact_of = {id(c): f.id for f in facts for c in f.claims}
+        blocks = BlockContext({a.id: a.text for a, _ in items}, encode)
+        facts = align_claims(claims, encode([c.text for c in claims]), sources, blocks=blocks)
+        # A fact may cite two adjacent sentences as one span: each counts as in the fact.
+        within = defaultdict(list)
+        for claim in claims:
+            within[claim.article].append(claim)
+        fact_of = {
+            id(c): f.id
+            for f in facts
+            for cited in f.claims
+            for c in within[cited.article]
+            if cited.start <= c.start and c.end <= cited.end
+        }
         index = {id(c): _sentence_index(c.text, sentences[c.article]) for c in claims}
         for i, a in enumerate(claims):
             for b in claims[i + 1 :]:
@@ -493,6 +511,52 @@ def evaluate_translation_alignment(path: Path) -> dict[str, Any]:
     precision, recall = _ratio(together, together + apart), _ratio(together, together + missed)
     f1 = round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
     return {"stories": len(by_story), "pairs": together + missed, "precision": precision, "recall": recall, "f1": f1}
+
+
+def evaluate_block_alignment(path: Path) -> dict[str, Any]:
+    """How well a fact joins two adjacent sentences of one source to one longer sentence of another.
+    MEANTIME's versions are parallel sentence by sentence, so packing sentences i and i+1 of one
+    language into one text gives a case where sentences i and i+1 of another language should join
+    (recall); the untouched sentence i, which only sentence i states, gives two cases where neither
+    neighbour may join (false joins, over all neighbours offered)."""
+    from itertools import permutations
+
+    from ..linking.features import Embedder
+    from ..reconcile.facts import AlignSettings, joins_as_block, packs
+
+    settings = AlignSettings()
+    versions: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                record = json.loads(line)
+                sentences = [record["text"][a:b].strip() for a, b in record["sentences"]]
+                versions[record["story"]][record["language"]] = sentences
+    cases: list[tuple[bool, str, str, str, str]] = []  # should join; long, aligned, neighbour, pair
+    for languages in versions.values():
+        n = min(len(s) for s in languages.values())
+        for one, other in permutations(languages, 2):
+            a, b = languages[one], languages[other]
+            for i in range(1, n - 2):
+                if min(len(b[j].split()) for j in (i - 1, i, i + 1)) < 5 or len(a[i].split()) < 5:
+                    continue
+                cases.append((True, f"{a[i]} {a[i + 1]}", b[i], b[i + 1], f"{b[i]} {b[i + 1]}"))
+                cases.append((False, a[i], b[i], b[i + 1], f"{b[i]} {b[i + 1]}"))
+                cases.append((False, a[i], b[i], b[i - 1], f"{b[i - 1]} {b[i]}"))
+    texts = sorted({t for case in cases for t in case[1:]})
+    vectors = dict(zip(texts, Embedder().encode(texts), strict=True))
+    joined = {True: 0, False: 0}
+    offered = {True: 0, False: 0}
+    for should, long, aligned, neighbour, pair in cases:
+        offered[should] += 1
+        four = (vectors[long], vectors[aligned], vectors[neighbour], vectors[pair])
+        joined[should] += packs(long, aligned, settings) and joins_as_block(*four, settings)
+    return {
+        "packed_pairs": offered[True],
+        "recall": _ratio(joined[True], offered[True]),
+        "neighbours_offered": offered[False],
+        "false_join_rate": _ratio(joined[False], offered[False]),
+    }
 
 
 def _sentence_index(claim: str, sentences: list[str]) -> int | None:

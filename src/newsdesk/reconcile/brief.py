@@ -20,7 +20,7 @@ import numpy as np
 from ..linking.stories import StoryAssignment
 from ..model import Analysis, Article, Entity
 from .claims import Claim, parts, split_claims
-from .facts import AlignSettings, Fact, SourceInfo, align_claims, language_of
+from .facts import AlignSettings, BlockContext, Fact, SourceInfo, align_claims, language_of
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -139,7 +139,8 @@ def story_brief(
     # Each clause of a long sentence may also join a fact of its own (the whole sentence is cited).
     entries = [(c, t, t is not c.text) for c in claims for t in [c.text, *(parts(c) if settings.clauses else [])]]
     vectors = encode([t for _, t, _ in entries]) if entries else np.zeros((0, 512), dtype=np.float32)
-    facts = align_claims([c for c, _, _ in entries], vectors, sources, settings.align, [j for *_, j in entries])
+    blocks = BlockContext({a.id: a.text for a, _, _ in ordered}, encode)
+    facts = align_claims([c for c, _, _ in entries], vectors, sources, settings.align, [j for *_, j in entries], blocks)
     ranked = sorted(facts, key=lambda f: (-f.independent_sources, -len(f.claims), _position(f)))
     first = next((a for a, _, s in ordered if not s.copy), ordered[0][0])
     records = [_fact_record(f, entities) for f in ranked]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -22,7 +22,7 @@ import numpy as np
 from ..model import Quantity
 from .claims import Claim
 
-__all__ = ["AlignSettings", "Fact", "SourceInfo", "align_claims", "independent_key", "language_of"]
+__all__ = ["AlignSettings", "BlockContext", "Fact", "SourceInfo", "align_claims", "independent_key", "language_of"]
 
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -43,6 +43,12 @@ class AlignSettings:
     related: float = 0.4  # this close and sharing two names, figures or three rarer word stems: the same statement
     related_across: float = 0.35  # the same, for a claim in a language none of the fact's claims is in
     conflict_related: float = 0.7  # facts this close that count one thing differently conflict
+    # Two adjacent sentences against one longer sentence (set on MEANTIME's parallel sentences, two of
+    # them packed into one: `newsdesk eval brief` reports how many such pairs join, and how often a
+    # neighbour joins where the sentences align one to one).
+    block_length: float = 1.3  # the long sentence has this many times the words of the aligned one
+    block_gain: float = 0.08  # the pair, embedded as one text, is this much closer to it than one alone
+    block_floor: float = 0.3  # and the neighbour alone at least this close
     value_tolerance: float = 0.02  # figures closer than this (relative) agree
 
 
@@ -91,11 +97,13 @@ def align_claims(
     sources: Mapping[str, SourceInfo],
     settings: AlignSettings | None = None,
     joins_only: list[bool] | None = None,
+    blocks: BlockContext | None = None,
 ) -> list[Fact]:
     """Facts of a story, claims taken in order (articles oldest first, then text order). A claim
     flagged in `joins_only` (a clause of a sentence listed before it) is a fact only once a whole
     sentence of another article joins it: a later article may state alone what an earlier one
-    packed into one sentence with other things."""
+    packed into one sentence with other things. With `blocks`, one source's two adjacent sentences
+    may together state what another says in one (see `_join_blocks`)."""
     settings = settings or AlignSettings()
     common = _common_keys(claims)
     facts: list[Fact] = []
@@ -137,6 +145,8 @@ def align_claims(
             totals[chosen] += vector
             centroids[chosen] = totals[chosen] / max(float(np.linalg.norm(totals[chosen])), 1e-9)
             facts[chosen].vector = centroids[chosen]
+    if blocks is not None:
+        _join_blocks(facts, whole, vectors_of, blocks, settings)
     kept = [(fact, stated) for fact, stated in zip(facts, whole, strict=True) if stated]
     # Corroboration another fact already shows, with more sources, is not listed twice (a clause's fact
     # beside its sentence's); a lone sentence stays, for what else it says.
@@ -151,6 +161,119 @@ def align_claims(
         fact.conflicts = _conflicts_within(fact, settings)
     _conflicts_between(facts, settings)
     return facts
+
+
+@dataclass(slots=True)
+class BlockContext:
+    """What joining adjacent sentences needs: the articles' texts (a joined span is cited as it
+    stands) and the sentence encoder (a pair is embedded as one text)."""
+
+    texts: Mapping[str, str]
+    encode: Callable[[list[str]], np.ndarray]
+
+
+def _join_blocks(
+    facts: list[Fact],
+    whole: list[list[Claim]],
+    vectors_of: dict[int, np.ndarray],
+    blocks: BlockContext,
+    settings: AlignSettings,
+) -> None:
+    """Where one source says in two adjacent sentences what another packs into one ("reopen the
+    representations. Military communication is to be improved and a hotline set up" against "restore
+    our offices, use military channels and set up a hotline"), the fact cites both sentences as one
+    span: the neighbour joins when the pair, embedded as one text, is clearly closer to the long
+    sentence than the aligned sentence alone (vecalign's many-to-one alignment, Thompson and Koehn
+    2019). Only a neighbour no other source corroborates may move; its own fact goes if emptied."""
+    fact_of: dict[tuple[str, int], int] = {}
+    by_position: dict[tuple[str, int], Claim] = {}
+    for index, stated in enumerate(whole):
+        for claim in stated:
+            fact_of[(claim.article, claim.order)] = index
+            by_position[(claim.article, claim.order)] = claim
+    proposals: list[tuple[int, Claim, Claim, Claim]] = []  # fact, its long sentence, its aligned claim, neighbour
+    for index, stated in enumerate(whole):
+        if len({c.article for c in stated}) < 2:
+            continue
+        for short in stated:
+            for long in stated:
+                if long.article == short.article or not packs(long.text, short.text, settings):
+                    continue
+                for step in (-1, 1):
+                    neighbour = by_position.get((short.article, short.order + step))
+                    if neighbour is None or not _adjacent(short, neighbour, blocks.texts[short.article]):
+                        continue
+                    home = fact_of[(neighbour.article, neighbour.order)]
+                    if home == index or len({c.article for c in whole[home]}) > 1:
+                        continue
+                    if float(vectors_of[id(long)] @ vectors_of[id(neighbour)]) >= settings.block_floor:
+                        proposals.append((index, long, short, neighbour))
+    if not proposals:
+        return
+    texts = [blocks.texts[s.article][min(s.start, n.start) : max(s.end, n.end)] for _, _, s, n in proposals]
+    joined = blocks.encode(texts)
+    best: dict[tuple[int, int], tuple[float, Claim, Claim, np.ndarray]] = {}
+    for (index, long, short, neighbour), vector in zip(proposals, joined, strict=True):
+        target, alone = vectors_of[id(long)], vectors_of[id(short)]
+        if joins_as_block(target, alone, vectors_of[id(neighbour)], vector, settings):
+            key = (index, id(short))
+            gain = float(target @ vector) - float(target @ alone)
+            if key not in best or gain > best[key][0]:
+                best[key] = (gain, short, neighbour, vector)
+    moved: set[int] = set()
+    for (index, _), (_, short, neighbour, vector) in best.items():
+        if id(neighbour) in moved or id(short) in moved:
+            continue
+        moved.update((id(neighbour), id(short)))
+        block = _joined(short, neighbour, blocks.texts[short.article])
+        fact = facts[index]
+        fact.claims[fact.claims.index(short)] = block
+        whole[index][whole[index].index(short)] = block
+        vectors_of[id(block)] = vector
+        home = fact_of[(neighbour.article, neighbour.order)]
+        whole[home].remove(neighbour)
+        if neighbour in facts[home].claims:
+            facts[home].claims.remove(neighbour)
+
+
+def packs(long: str, short: str, settings: AlignSettings) -> bool:
+    """Whether a sentence is long enough, beside another, to say what two sentences say."""
+    return len(long.split()) >= settings.block_length * len(short.split())
+
+
+def joins_as_block(
+    long: np.ndarray, short: np.ndarray, neighbour: np.ndarray, pair: np.ndarray, settings: AlignSettings
+) -> bool:
+    """Whether a sentence's neighbour also states part of the long sentence it is aligned with (unit
+    vectors of the long sentence, the aligned one, its neighbour, and the two embedded as one text)."""
+    if float(long @ neighbour) < settings.block_floor:
+        return False
+    return float(long @ pair) - float(long @ short) >= settings.block_gain
+
+
+def _adjacent(a: Claim, b: Claim, text: str) -> bool:
+    """Whether only white space stands between two claims of one article."""
+    return text[min(a.end, b.end) : max(a.start, b.start)].isspace()
+
+
+def _joined(a: Claim, b: Claim, text: str) -> Claim:
+    """Two adjacent sentences of one article as one claim."""
+    first, second = sorted((a, b), key=lambda c: c.start)
+    return Claim(
+        a.article,
+        first.start,
+        second.end,
+        text[first.start : second.end],
+        first.order,
+        first.entities | second.entities,
+        [*first.quantities, *second.quantities],
+        [*first.dates, *second.dates],
+        a.speaker,
+        a.speaker_entity,
+        a.act,
+        a.quote,
+        first.negated or second.negated,
+    )
 
 
 def language_of(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
