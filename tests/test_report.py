@@ -364,3 +364,17 @@ def test_render_json_round_trips() -> None:
     text = render_json(brief)
     assert "Überblick" in text  # not \\u-escaped
     assert json.loads(text) == brief
+
+
+def test_one_attributed_sentence_is_one_position_line_with_both_facts_citations() -> None:
+    brief = make_brief()
+    story = brief["stories"][0]
+    said = {"speaker": "the union", "entity": None, "kind": "said", "text": UNION_COUNT}
+    clause = {**story["facts"][2], "id": "f4", "attribution": said, "sources": [span("a3", CRANES)]}
+    story["facts"][1]["attribution"] = said
+    story["facts"].append(clause)  # a clause's fact the same sentence attributes
+    story["positions"] = [{"actor": "the union", "entity": None, "kind": "said", "facts": ["f2", "f4"]}]
+    rendered = render_markdown(brief, TEXTS)
+    [line] = [x for x in rendered.splitlines() if x.startswith("- said:")]
+    assert line.startswith(f"- said: {UNION_COUNT}")
+    assert len(re.findall(r"\[\d+\]", line)) == 2  # the union's count in a1, the cranes in a3

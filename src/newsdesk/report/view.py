@@ -238,18 +238,29 @@ def _build_fact(fact: Mapping[str, Any], cite: _Citer) -> FactView:
 
 
 def _build_positions(story: Mapping[str, Any], facts: list[FactView]) -> list[PositionView]:
-    """Attributed facts by actor, as the brief's `positions` lists them (citations are the facts')."""
+    """Attributed facts by actor, as the brief's `positions` lists them (citations are the facts').
+    Two facts one sentence attributes (the sentence's own fact and one of its clauses') make one line
+    with the citations of both: no line of an actor's is printed twice."""
     by_id = {_text(raw.get("id")): view for raw, view in zip(story.get("facts") or [], facts, strict=False)}
-    actors: dict[str, list[tuple[str, tuple[Cited, ...]]]] = {}
+    actors: dict[str, list[tuple[str, list[list]]]] = {}  # actor -> [(kind, [[text, refs], ...])]
+    lines: dict[tuple[str, str], list] = {}  # (actor, text) -> its [text, refs]
     for position in story.get("positions") or []:
-        cited = tuple(
-            Cited(by_id[i].attribution_text or by_id[i].text, by_id[i].refs)
-            for i in map(_text, position.get("facts") or [])
-            if i in by_id
-        )
-        if cited:
-            actors.setdefault(_text(position.get("actor")) or "?", []).append((_text(position.get("kind")), cited))
-    return [PositionView(actor, tuple(acts)) for actor, acts in actors.items()]
+        actor, kind = _text(position.get("actor")) or "?", _text(position.get("kind"))
+        items: list[list] = []
+        for view in (by_id[i] for i in map(_text, position.get("facts") or []) if i in by_id):
+            text = view.attribution_text or view.text
+            line = lines.get((actor, text))
+            if line is not None:
+                line[1] = tuple(dict.fromkeys((*line[1], *view.refs)))
+                continue
+            lines[(actor, text)] = line = [text, view.refs]
+            items.append(line)
+        if items:
+            actors.setdefault(actor, []).append((kind, items))
+    return [
+        PositionView(actor, tuple((kind, tuple(Cited(t, r) for t, r in items)) for kind, items in acts))
+        for actor, acts in actors.items()
+    ]
 
 
 def _build_quotes(quotes: Iterable[Mapping[str, Any]], cite: _Citer) -> list[SpeakerQuotes]:
