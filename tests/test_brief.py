@@ -402,3 +402,60 @@ def test_an_unrelated_neighbouring_sentence_stays_out_of_the_fact() -> None:
     [fact] = [f for f in facts if len(f.articles) == 2]
     assert next(c for c in fact.claims if c.article == "b").text.startswith("A civilian hotline")
     assert any(f.articles == ["b"] and "Markets" in f.claims[0].text for f in facts)
+
+
+def _counted(article: str, text: str, *figures: tuple[str, float, str, str | None]) -> list:
+    """Claims of one article whose figures (surface text, value, unit, predicate) are annotated."""
+    quantities = [
+        Quantity(text.index(t), text.index(t) + len(t), t, value, unit, None, predicate)
+        for t, value, unit, predicate in figures
+    ]
+    return _claims(article, text, quantities)
+
+
+def test_sources_counting_what_the_same_verb_did_conflict_however_their_sentences_differ() -> None:
+    claims = _counted("a", "The blaze has destroyed 14 homes near the river.", ("14 homes", 14, "homes", "destroy"))
+    claims += _counted(
+        "b", "Officials said at least 10 houses had been destroyed.", ("10 houses", 10, "houses", "destroy")
+    )
+    claims += _counted("c", "Crews saved 30 homes on the ridge.", ("30 homes", 30, "homes", "save"))
+    sources = {k: SourceInfo(k, k, None, "en") for k in "abc"}
+    facts = align_claims(claims, np.eye(3, 512, dtype=np.float32), sources)  # three unrelated sentences
+    [conflict] = [c for f in facts for c in f.conflicts]
+    assert sorted(side["value"] for side in conflict["sides"]) == [10, 14]  # the saved homes are another count
+    assert conflict["about"] == "homes"
+
+
+def test_figures_far_apart_or_given_together_by_one_source_count_different_things() -> None:
+    sources = {k: SourceInfo(k, k, None, "en") for k in "ab"}
+    same = np.tile(np.eye(1, 512, dtype=np.float32), (2, 1))
+    tickets = _counted(
+        "a", "Tickets cost $140 for the $160 million stadium.", ("$140", 140, "USD", None), ("$160", 160e6, "USD", None)
+    )
+    tickets += _counted("b", "The $160 million stadium opened.", ("$160", 160e6, "USD", None))
+    [fact] = align_claims(tickets, same, sources)
+    assert fact.conflicts == []  # $140 and $160 million are not rival counts
+    together = "He got four sentences for the robbery and seven life sentences for the killings."
+    both = _counted("a", together, ("four sentences", 4, "sentences", None), ("seven life", 7, "sentences", None))
+    both += _counted("b", "He got seven life sentences.", ("seven life", 7, "sentences", None))
+    [fact] = align_claims(both, same, sources)
+    assert fact.conflicts == []  # one source giving two figures counts two things
+    disputed = "The ministry puts it at 14 billion cubic metres, but engineers say 17 billion cubic metres."
+    rival = _counted(
+        "a", disputed, ("14 billion", 14e9, "cubic metres", None), ("17 billion", 17e9, "cubic metres", None)
+    )
+    rival += _counted("b", "The reservoir holds 14 billion cubic metres.", ("14 billion", 14e9, "cubic metres", None))
+    [fact] = align_claims(rival, same, sources)
+    assert [c["kind"] for c in fact.conflicts] == ["quantity"]  # a source that sets them against each other
+
+
+def test_a_conflict_is_told_once() -> None:
+    claims = _counted("a", "The blaze has destroyed 14 homes near the river.", ("14 homes", 14, "homes", "destroy"))
+    claims += _counted("b", "Officials said 10 homes were destroyed.", ("10 homes", 10, "homes", "destroy"))
+    claims += _counted(
+        "c", "Fourteen houses were destroyed, police said.", ("Fourteen houses", 14, "houses", "destroy")
+    )
+    sources = {k: SourceInfo(k, k, None, "en") for k in "abc"}
+    facts = align_claims(claims, np.eye(3, 512, dtype=np.float32), sources)  # three facts, each pair compared
+    assert len(facts) == 3
+    assert len([c for f in facts for c in f.conflicts]) == 1  # 10 against 14, not once per pair of facts

@@ -171,3 +171,21 @@ def test_one_megabyte_single_paragraph():
     quantities = find_quantities(doc)
     assert len(quantities) > 10_000
     assert all(doc.text[q.start : q.end] == q.text for q in quantities[:100])
+
+
+def test_what_happened_to_what_is_counted(en):
+    found = _found(en, "The fire has destroyed 14 homes. At least 10 houses were destroyed, and 300 people fled.")
+    assert [found[t].predicate for t in ("14 homes", "At least 10 houses", "300 people")] == [
+        "destroy",
+        "destroy",
+        "flee",
+    ]
+    assert _found(en, "There are 40 boats in the harbour.")["40 boats"].predicate is None  # "be" tells nothing
+
+
+def test_the_number_of_what_is_counted(en):
+    found = _found(en, "The commissioner said that the number of firefighters will be more than 600 on Friday.")
+    _assert_quantity(found, "more than 600", 600, "firefighters", "more than")
+    found = _found(en, "The death toll stood at 35 by evening, and the soldiers carried 7.62mm rifles.")
+    assert found["35"].unit is None  # a toll with no "of": what it counts is left to the reader
+    _assert_quantity(found, "7.62mm", 7.62, "mm", None)

@@ -171,6 +171,7 @@ class Quantity:
     value: float | None
     unit: str | None  # what is counted or measured: "soldiers", "troops", "euros", "percent"
     approximate: str | None = None  # "about", "more than", "at least", "up to", ...
+    predicate: str | None = None  # what happened to what is counted, as a lemma: "destroy" (14 homes destroyed)
 
 
 @dataclass(slots=True)
@@ -227,6 +228,7 @@ class Analysis:
                     "value": q.value,
                     "unit": q.unit,
                     "approximate": q.approximate,
+                    "predicate": q.predicate,
                 }
                 for q in self.quantities
             ],

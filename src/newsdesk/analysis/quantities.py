@@ -311,14 +311,15 @@ def _quantity(doc: Doc, run: _Run, lang: str, skip: list[tuple[int, int]]) -> Qu
         unit, end = _CURRENCY_AFTER[doc[end].text], end + 1
     else:
         unit, end = _counted(doc, run, lang)
-    unit = unit or _entity_unit(doc, run)
+    unit = unit or _entity_unit(doc, run) or _number_of(doc, run)
     start_char = doc[first].idx
     approximate, approx_start = _approximation(doc, run, start_char)
     start_char = approx_start if approx_start is not None else start_char
     last = doc[end - 1]
     money_stop = last.text.endswith(".") and last.lower_[:-1] in _MONEY_SUFFIXES  # "€30m." ends a sentence
     end_char = last.idx + len(last.text) - money_stop
-    return Quantity(start_char, end_char, text_of(doc)[start_char:end_char], value, unit, approximate)
+    text = text_of(doc)[start_char:end_char]
+    return Quantity(start_char, end_char, text, value, unit, approximate, _predicate(doc, run))
 
 
 def _is_skipped(doc: Doc, run: _Run, skip: list[tuple[int, int]]) -> bool:
@@ -403,6 +404,8 @@ def _percent_after(doc: Doc, j: int) -> int | None:
 def _counted(doc: Doc, run: _Run, lang: str) -> tuple[str | None, int]:
     """What the number counts ('NATO soldiers', 'cubic metres per second', 'euros') and where the phrase ends."""
     k = run.end
+    if k < len(doc) and not doc[k - 1].whitespace_ and doc[k].is_alpha and len(doc[k].text) <= 3:
+        return doc[k].text, k + 1  # a unit glued to the number: "7.62mm", "5km", "3GW"
     if k + 1 < len(doc) and doc[k].text == "-" and not doc[k - 1].whitespace_ and doc[k + 1].is_alpha:
         if doc[k + 1].lower_ != "strong":
             return doc[k + 1].text, k + 2  # "a 30-member alliance", "a 90-day truce"
@@ -476,6 +479,43 @@ def _per_unit_end(doc: Doc, end: int) -> int:
 def _entity_unit(doc: Doc, run: _Run) -> str | None:
     """'percent' for a number the English model tagged PERCENT when no sign or word was found next to it."""
     return "percent" if doc[run.start].ent_type_ == "PERCENT" else None
+
+
+_TALLY = frozenset({"number", "total", "toll", "count", "tally"})
+_LIGHT_VERBS = frozenset({"be", "have", "do", "say"})  # tell nothing of what happened to what is counted
+
+
+def _number_of(doc: Doc, run: _Run) -> str | None:
+    """What 'the number of firefighters will be more than 600' counts: the noun after 'number of'
+    (or 'total', 'toll', 'tally') in the subject of the verb the figure completes."""
+    if not has_annotation(doc, "DEP"):
+        return None
+    head = _root(doc, run).head
+    if head.dep_ == "prep":  # "stood at 600", "rose to 600"
+        head = head.head
+    for subject in (t for t in head.children if t.dep_ in ("nsubj", "nsubjpass")):
+        if subject.lemma_.lower() in _TALLY:
+            for of in (t for t in subject.children if t.dep_ == "prep" and t.lower_ == "of"):
+                counted = next((t for t in of.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")), None)
+                if counted is not None:
+                    return counted.text
+    return None
+
+
+def _predicate(doc: Doc, run: _Run) -> str | None:
+    """The verb the figure's phrase hangs from ('has destroyed 14 homes', '14 homes were destroyed'),
+    as a lemma: two sources counting what the same verb did count the same thing."""
+    if not has_annotation(doc, "DEP"):
+        return None
+    token = _root(doc, run)
+    for _ in range(4):
+        if token.pos_ == "VERB":
+            lemma = token.lemma_.lower()
+            return None if lemma in _LIGHT_VERBS else lemma
+        if token.head.i == token.i or token.dep_ in ("ccomp", "advcl", "relcl", "conj"):
+            return None  # not beyond the figure's own clause
+        token = token.head
+    return None
 
 
 def _approximation(doc: Doc, run: _Run, start_char: int) -> tuple[str | None, int | None]:

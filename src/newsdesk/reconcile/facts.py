@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 import numpy as np
 
@@ -31,6 +31,14 @@ COMMON_SHARE = 0.1
 # Between two figures, words that make the second the one replaced ("seven years, not four").
 _CORRECTION = re.compile(
     r"\b(?:not|instead of|rather than|and not|en lugar de|en vez de|y no|au lieu de|plutôt que|et non)\b", re.I
+)
+
+
+# Between two figures, words that set one source's figure against another's.
+_DISPUTE = re.compile(
+    r"\b(?:but|however|though|although|whereas|while|disput\w*|contest\w*|put it at|closer to|"
+    r"pero|sin embargo|mientras|aunque|mais|cependant|tandis|alors que)\b",
+    re.I,
 )
 
 
@@ -50,6 +58,7 @@ class AlignSettings:
     block_gain: float = 0.08  # the pair, embedded as one text, is this much closer to it than one alone
     block_floor: float = 0.3  # and the neighbour alone at least this close
     value_tolerance: float = 0.02  # figures closer than this (relative) agree
+    conflict_ratio: float = 2.0  # figures further apart than this count different things, not rival counts
 
 
 @dataclass(slots=True)
@@ -160,6 +169,7 @@ def align_claims(
         fact.representative = _representative(fact, sources, stated, vectors_of)
         fact.conflicts = _conflicts_within(fact, settings)
     _conflicts_between(facts, settings)
+    _shown_once(facts)
     return facts
 
 
@@ -381,10 +391,43 @@ def _quantity_sides(claims: list[Claim], settings: AlignSettings) -> dict[str, l
                 groups[-1].append((claim, quantity))
             else:
                 groups.append([(claim, quantity)])
-        articles = [{c.article for c, _ in g} for g in groups]
-        if len(groups) >= 2 and len(set().union(*articles)) >= 2 and not _contrasts(items, groups):
-            found[unit] = groups
+        # Figures far apart count different things ("$140 tickets", "a $160 million contract"): only
+        # figures within `conflict_ratio` of their neighbours are rival counts of one thing.
+        runs: list[list[list[tuple[Claim, Quantity]]]] = []
+        for group in groups:
+            previous = runs[-1][-1][-1][1].value if runs else None
+            value = group[0][1].value or 0
+            if previous is not None and previous > 0 and value <= settings.conflict_ratio * previous:
+                runs[-1].append(group)
+            else:
+                runs.append([group])
+        rivals = [r for r in runs if len(r) >= 2 and _disputed(r)]
+        if rivals:
+            best = max(rivals, key=lambda r: sum(len(g) for g in r))
+            if not _contrasts(items, best):
+                found[unit] = best
     return found
+
+
+def _disputed(groups: list[list[tuple[Claim, Quantity]]]) -> bool:
+    """Whether sources disagree on the figure: one article gives one figure and not the other while
+    another article gives the other and not the first, or one sentence sets the two against each other
+    ("14 billion, but engineers say as much as 17"). One article giving two figures alone ("four
+    sentences", "seven life sentences") is counting two things."""
+    stated: dict[str, set[int]] = defaultdict(set)
+    for index, group in enumerate(groups):
+        for claim, _ in group:
+            stated[claim.article].add(index)
+    for i, j in combinations(range(len(groups)), 2):
+        if any(i in s and j not in s for s in stated.values()) and any(j in s and i not in s for s in stated.values()):
+            return True
+    for claim in {id(c): c for group in groups for c, _ in group}.values():
+        found = sorted((q for g in groups for c, q in g if c is claim), key=lambda q: q.start)
+        for first, second in pairwise(found):
+            between = claim.text[first.end - claim.start : second.start - claim.start]
+            if first.value != second.value and _DISPUTE.search(between):
+                return True
+    return False
 
 
 def _contrasts(items: list[tuple[Claim, Quantity]], groups: list[list[tuple[Claim, Quantity]]]) -> bool:
@@ -460,22 +503,53 @@ def _negation(yes: list[Claim], no: list[Claim], value: str) -> dict:
 
 
 def _conflicts_between(facts: list[Fact], settings: AlignSettings) -> None:
-    """Close facts (not aligned, e.g. each stating its own figure) that count one thing differently."""
+    """Facts not aligned (each stating its own figure) that count one thing differently: close facts,
+    or facts whose sources count the same thing done by the same verb ("has destroyed 14 homes",
+    "at least 10 homes had been destroyed"), however differently the rest of their sentences read."""
     if len(facts) < 2:
         return
     matrix = np.stack([f.vector for f in facts])
     similarity = matrix @ matrix.T
-    for i, fact in enumerate(facts):
-        if not any(c.quantities for c in fact.claims):
-            continue
+    pairs: dict[tuple[int, int], set[str] | None] = {}  # fact pair -> the units to compare (None: all)
+    for i in range(len(facts)):
         for j in np.nonzero(similarity[i] >= settings.conflict_related)[0]:
-            other = facts[int(j)]
-            if int(j) <= i or not any(c.quantities for c in other.claims):
+            if int(j) > i:
+                pairs[(i, int(j))] = None
+    done_by: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i, fact in enumerate(facts):
+        for claim in fact.claims:
+            for quantity in claim.quantities:
+                unit = _unit(quantity)
+                if unit and quantity.predicate and quantity.value is not None:
+                    done_by[(unit, quantity.predicate)].add(i)
+    for (unit, _), indices in done_by.items():
+        for i in indices:
+            for j in indices:
+                if i < j and pairs.get((i, j), set()) is not None:
+                    pairs.setdefault((i, j), set()).add(unit)
+    for (i, j), units in sorted(pairs.items()):
+        fact, other = facts[i], facts[j]
+        if not any(c.quantities for c in fact.claims) or not any(c.quantities for c in other.claims):
+            continue
+        for unit, groups in _quantity_sides(fact.claims + other.claims, settings).items():
+            if units is not None and unit not in units:
                 continue
-            for unit, groups in _quantity_sides(fact.claims + other.claims, settings).items():
-                # the combined sides replace a conflict the fact already had over the same thing
-                fact.conflicts = [c for c in fact.conflicts if c["kind"] != "quantity" or _unit_key(c["about"]) != unit]
-                fact.conflicts.append(_quantity_conflict(unit, groups))
+            # the combined sides replace a conflict the fact already had over the same thing
+            fact.conflicts = [c for c in fact.conflicts if c["kind"] != "quantity" or _unit_key(c["about"]) != unit]
+            fact.conflicts.append(_quantity_conflict(unit, groups))
+
+
+def _shown_once(facts: list[Fact]) -> None:
+    """A conflict over the same figures is told once, on the best-corroborated fact that has it."""
+    seen: set[tuple] = set()
+    for fact in sorted(facts, key=lambda f: (-f.independent_sources, -len(f.claims))):
+        kept = []
+        for conflict in fact.conflicts:
+            key = (conflict["kind"], conflict["about"], frozenset(str(side["value"]) for side in conflict["sides"]))
+            if key not in seen:
+                seen.add(key)
+                kept.append(conflict)
+        fact.conflicts = kept
 
 
 def _same_words(a: Claim, b: Claim) -> bool:

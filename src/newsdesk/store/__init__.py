@@ -436,7 +436,7 @@ def _annotation_rows(analysis: Analysis) -> list[dict[str, Any]]:
                 "label": n.unit,
                 "text": n.text,
                 "entity": None,
-                "data": {"value": n.value, "unit": n.unit, "approximate": n.approximate},
+                "data": {"value": n.value, "unit": n.unit, "approximate": n.approximate, "predicate": n.predicate},
             }
         )
     for d in analysis.dates:
@@ -477,7 +477,9 @@ def _add_annotation(result: Analysis, row: Any) -> None:
         )
     elif row["layer"] == "quantity":
         result.quantities.append(
-            Quantity(start, end, text_, data.get("value"), data.get("unit"), data.get("approximate"))
+            Quantity(
+                start, end, text_, data.get("value"), data.get("unit"), data.get("approximate"), data.get("predicate")
+            )
         )
     elif row["layer"] == "date":
         result.dates.append(DateRef(start, end, text_, data.get("value"), data.get("granularity")))
