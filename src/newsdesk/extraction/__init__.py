@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..model import Article, RawDocument
 from ..sources.decode import MAX_BYTES
 from .boilerplate import SiteMemory
-from .dateline import is_stamp, published_from_text
+from .dateline import is_stamp, published_from_text, published_from_url
 from .html import PageText, fragment_text, page_text
 from .junk import Cleaned, clean_text, pick_title, word_count
 
@@ -94,7 +94,7 @@ def extract_document(raw: RawDocument, settings: ExtractSettings) -> _Extracted:
     if not cleaned.text.strip():
         raise InputError(raw.source, "no article text left after removing boilerplate")
     if not published:
-        published = published_from_text(cleaned.text, cleaned.removed)
+        published = published_from_text(cleaned.text, cleaned.removed) or published_from_url(url)
     article = Article(
         id=raw.id,
         text=cleaned.text,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from .dateline import is_stamp
 from .patterns import ANYWHERE, BIO_SEGMENT, DATELINE, EDGE, LIST_ITEM
 
 __all__ = ["Cleaned", "clean_text", "is_content_line", "normalize_line", "pick_title"]
@@ -31,6 +32,7 @@ _TERMINAL = tuple('.!?…:;"”’»)]。！？」』')
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _BREADCRUMB = ("»", "›", " | ", " > ", " / ")
 TITLE_ZONE = 3  # a repeated headline is junk only among the first lines of the body
+STAMP_ZONE = 6  # a bare date line is a stamp near the top or at the very end
 _WORD = re.compile(r"\w+", re.U)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
@@ -69,6 +71,8 @@ def pick_title(lines: list[str]) -> int | None:
         line = lines[i].strip()
         following = [lines[j].strip() for j in candidates[n + 1 :]]
         if following and word_count(following[0]) < 25 and (_strong_kind(line) or _is_site_label(line)):
+            continue
+        if following and is_stamp(line):  # "APR 28", "11/28/05" above the headline
             continue
         return i
     return candidates[0] if candidates else None
@@ -131,6 +135,7 @@ def _judge(lines: list[str], title: str | None, site_lines: Mapping[str, int] | 
     title_key = normalize_line(title) if title else ""
     nonempty = [i for i, raw in enumerate(lines) if raw.strip()]
     title_zone = set(nonempty[:TITLE_ZONE])
+    stamp_zone = set(nonempty[:STAMP_ZONE]) | set(nonempty[-2:])
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
@@ -140,6 +145,8 @@ def _judge(lines: list[str], title: str | None, site_lines: Mapping[str, int] | 
             kind = "title"
         if kind is None and site_lines and _site_repeat(line, site_lines, edge=False):
             kind = "site-repeat"
+        if kind is None and i in stamp_zone and is_stamp(line):
+            kind = "stamp"  # "12:48PM BST 09 Sep 2013" under the headline dates the page; it is not text
         verdicts[i] = kind
     closing = set(nonempty[-4:])
     for i in closing:  # bios and pitches close the page; judge them before finding the last paragraph

@@ -64,7 +64,7 @@ class StorySettings:
 
     weights: tuple[float, ...] = WEIGHTS  # intercept, then one per FEATURES entry
     threshold: float = 0.2  # probability that the best story is the article's event
-    merge_threshold: float = 0.7  # an article this likely in two stories shows they are one event
+    merge_threshold: float = 0.9  # an article this likely in two stories shows they are one event
     story_days: int = 7  # an event's reports come within days of each other; the gap itself is scored too
     storyline_days: int = 60
     storyline_similarity: float = 0.55  # centroid cosine for two stories of one storyline
