@@ -33,3 +33,17 @@ def test_dev_extraction_beats_trafilatura(shared_data: Path) -> None:
     assert ours.pages == 91
     assert ours.f1 >= 0.97
     assert ours.f1 > baseline.f1 + 0.01
+
+
+def test_event_gold_cuts_stories_at_gaps_between_dated_reports() -> None:
+    from newsdesk.evaluate.stories import split_at_gaps
+    from newsdesk.model import Article
+
+    dates = ["2011-08-16", "2011-08-17", None, "2011-10-11", "2011-10-12", "2011-10-13", "2011-08-16"]
+    articles = [Article(id=str(i), text="x", published=d) for i, d in enumerate(dates)]
+    gold = ["cables"] * 6 + ["quake"]
+    split = split_at_gaps(gold, articles)
+    assert split[0] == split[1] != split[3]  # August and October are two events
+    assert split[3] == split[4] == split[5]
+    assert split[2] == split[3]  # the undated report goes with the larger part
+    assert split[6] != split[0]  # other stories are never joined

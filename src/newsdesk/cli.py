@@ -485,8 +485,11 @@ def eval_analysis(demo_dir: Path | None, no_dev_sets: bool) -> None:
 def eval_stories(fit: bool) -> None:
     """Story BCubed F1 on ECB+ and MEANTIME, and how often translations share a story.
 
-    The dev sets are read as `newsdesk cluster` reads them. With --fit, prints the
-    logistic-regression weights of the story score (WEIGHTS in linking/stories.py).
+    The dev sets are read as `newsdesk cluster` reads them. `event_gold` scores the
+    same clustering against gold stories cut where their dated reports lie more than
+    a week apart (ECB+ lumps follow-ups months apart into one sub-topic; a newsdesk
+    story is one event). With --fit, prints the logistic-regression weights of the
+    story score (WEIGHTS in linking/stories.py).
 
     \b
     Examples:
