@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsdesk.cli import cli
-from newsdesk.model import Analysis, Article, Quantity, Quote
+from newsdesk.model import Analysis, Article, Mention, Quantity, Quote
 from newsdesk.reconcile import SourceInfo, align_claims, independent_key, split_claims
 
 STRIKE = (
@@ -91,6 +91,61 @@ def test_unrelated_claims_stay_apart() -> None:
     )
     vectors = np.eye(2, 512, dtype=np.float32)
     assert len(align_claims(claims, vectors, {})) == 2
+
+
+def _at_cosine(cosine: float) -> np.ndarray:
+    """Two unit vectors this close."""
+    return np.array([[1.0, 0.0], [cosine, (1 - cosine**2) ** 0.5]], dtype=np.float32) @ np.eye(2, 512, dtype=np.float32)
+
+
+def _named(article: str, text: str, names: dict[str, str]) -> list:
+    mentions = [Mention(text.index(n), text.index(n) + len(n), n, "PERSON", e) for n, e in names.items()]
+    return split_claims(Article(article, text), Analysis(article, text, mentions=mentions))
+
+
+def test_close_sentences_without_a_shared_word_stay_apart() -> None:
+    # Short generic sentences come close in meaning (cosine 0.8 here) without stating one fact.
+    claims = _claims("a", "The alliance is ready to listen to its neighbours.") + _claims(
+        "b", "The council sees room for progress this winter."
+    )
+    assert len(align_claims(claims, _at_cosine(0.8), {})) == 2
+    # With a word in common, that closeness is the same statement.
+    claims = _claims("a", "The alliance is ready to listen to its neighbours.") + _claims(
+        "b", "The alliance said it would listen to the neighbours."
+    )
+    assert len(align_claims(claims, _at_cosine(0.8), {})) == 1
+
+
+def test_a_shared_name_and_a_frequent_word_do_not_make_one_fact() -> None:
+    first = "Such an attack would mean Vardan has chosen war, an analyst said on the radio."
+    second = "Western sources warn that if the talks fail and Vardan attacks the border region, sanctions follow."
+    names = {"Vardan": "person-vardan"}
+    others = [  # the story keeps talking of attacks: the word tells none of its facts apart
+        "The attack on the depot was the third this month.",
+        "Officials said an attack on the bridge had been foiled.",
+        "Residents feared another attack after the sirens sounded.",
+    ]
+    claims = _named("a", first, names) + _named("b", second, names)
+    claims += [c for i, text in enumerate(others) for c in _claims(f"o{i}", text)]
+    vectors = np.vstack([_at_cosine(0.56), np.eye(3, 512, 5, dtype=np.float32)])
+    facts = align_claims(claims, vectors, {})
+    assert not any({"a", "b"} <= set(f.articles) for f in facts)
+    # Two rarer words of what happened, with the same closeness, make one.
+    first = "The alliance offered talks on disarmament and transparency in exercises."
+    second = "The coalition is ready to discuss disarmament control and greater transparency."
+    assert len(align_claims(_claims("a", first) + _claims("b", second), _at_cosine(0.56), {})) == 1
+
+
+def test_subheadings_are_not_claims() -> None:
+    text = (
+        "Crews return to work\n\nFerry crews went back to work on the northern routes on Tuesday.\n\n"
+        "Union ready to talk\n\nThe union said it would meet the operator again next week."
+    )
+    claims = split_claims(Article("a", text, title="Crews return to work"), None)
+    assert [c.text for c in claims] == [
+        "Ferry crews went back to work on the northern routes on Tuesday.",
+        "The union said it would meet the operator again next week.",
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-__all__ = ["is_stamp", "published_from_text", "published_from_url"]
+__all__ = ["MONTH_NAMES", "is_stamp", "published_from_text", "published_from_url"]
 
 HEAD_CHARS = 200  # a dateline sits at the very start of the body
 HEAD_LINES = 6  # a stamp line sits among the first lines (under the headline and a standfirst)
@@ -38,6 +38,7 @@ _MONTHS = {
     )
     for name in names
 }
+MONTH_NAMES = frozenset(_MONTHS)
 _MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(
     rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\.?[\s-]+(?:de\s+)?({_MONTH})\.?,?[\s-]+(?:de\s+)?(\d{{4}})\b", re.I

@@ -17,6 +17,7 @@ from ..model import Analysis, Article, DateRef, Quantity, Quote
 __all__ = ["Claim", "parts", "split_claims"]
 
 MIN_WORDS = 5
+SUBHEADING_WORDS = 12
 # Sentence ends: a stop, then a capital, digit or opening quote (the linking features use the same rule).
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»’]))\s+(?=[\"“«‘(\[A-ZÀ-Ý0-9¿¡])")
 _CLAUSE = re.compile(r";\s+")
@@ -99,6 +100,7 @@ class Claim:
     act: str | None = None  # said, demanded, proposed, rejected, denied, warned; None: the outlet's own
     quote: Quote | None = None
     negated: bool = False
+    names: frozenset[tuple[str, str]] = frozenset()  # (entity, word) for each word of the names it mentions
 
 
 def split_claims(article: Article, analysis: Analysis | None) -> list[Claim]:
@@ -155,10 +157,12 @@ def parts(claim: Claim) -> list[str]:
 
 
 def _headline(line: str, title: str | None, first: bool) -> bool:
-    """The headline (repeated in the body, perhaps with other dashes), or an unpunctuated first line."""
+    """The headline (repeated in the body, perhaps with other dashes), an unpunctuated first line, or a
+    subheading: a short unpunctuated line, which sums up the paragraph under it rather than reporting."""
     if title and _plain(line) == _plain(title):
         return True
-    return first and not line.rstrip('"”»’)').endswith((".", "!", "?", "…", ":"))
+    unpunctuated = not line.rstrip('"”»’)').endswith((".", "!", "?", "…", ":"))
+    return unpunctuated and (first or len(_WORD.findall(line)) <= SUBHEADING_WORDS)
 
 
 def _plain(text: str) -> str:
@@ -188,7 +192,9 @@ def _pieces(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
 
 def _annotate(claim: Claim, analysis: Analysis) -> None:
     inside = _within(claim.start, claim.end)
-    claim.entities = frozenset(m.entity for m in analysis.mentions if m.entity and inside(m.start, m.end))
+    named = [m for m in analysis.mentions if m.entity and inside(m.start, m.end)]
+    claim.entities = frozenset(m.entity for m in named)
+    claim.names = frozenset((m.entity, w) for m in named for w in _WORD.findall(m.text.casefold()))
     claim.quantities = [q for q in analysis.quantities if inside(q.start, q.end)]
     claim.dates = [d for d in analysis.dates if inside(d.start, d.end)]
     claim.negated = bool(_NEGATION.search(claim.text))

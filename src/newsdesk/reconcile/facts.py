@@ -28,6 +28,30 @@ _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 STEM = 5
 COMMON_SHARE = 0.1
+RARE_STEM = 3  # a content stem at most this many claims of the story use is rare
+
+
+def _function_stems() -> frozenset[str]:
+    """Stems of words that say nothing of what happened: function words in the languages spaCy lists
+    them for ("should", "still", "their"), titles, weekdays and months."""
+    from importlib import import_module
+
+    from ..analysis.entities import TITLES
+    from ..extraction.dateline import MONTH_NAMES
+
+    words: set[str] = set(TITLES) | set(MONTH_NAMES) | set(WEEKDAYS)
+    for language in ("en", "es", "fr", "it", "nl", "de", "pt"):
+        words |= import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
+    return frozenset(w[:STEM] for w in map(str.casefold, words) if len(w) >= STEM)
+
+
+WEEKDAYS = (
+    "monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes sábado "
+    "domingo lundi mardi mercredi jeudi vendredi samedi dimanche lunedì martedì mercoledì giovedì venerdì "
+    "sabato domenica maandag dinsdag woensdag donderdag vrijdag zaterdag zondag montag dienstag mittwoch "
+    "donnerstag freitag samstag sonntag"
+).split()
+_FUNCTION_STEMS = _function_stems()
 # Between two figures, words that make the second the one replaced ("seven years, not four").
 _CORRECTION = re.compile(
     r"\b(?:not|instead of|rather than|and not|en lugar de|en vez de|y no|au lieu de|plutôt que|et non)\b", re.I
@@ -114,43 +138,31 @@ def align_claims(
     packed into one sentence with other things. With `blocks`, one source's two adjacent sentences
     may together state what another says in one (see `_join_blocks`)."""
     settings = settings or AlignSettings()
-    common = _common_keys(claims)
+    keys = _StoryKeys.of(claims)
     facts: list[Fact] = []
     whole: list[list[Claim]] = []  # per fact: the claims that joined it as whole sentences
     vectors_of: dict[int, np.ndarray] = {}
-    totals = np.zeros((0, vectors.shape[1] if vectors.size else 512), dtype=np.float32)
+    # One row per fact, allocated once (a fact is opened at most once per claim).
+    totals = np.zeros((len(claims), vectors.shape[1] if vectors.size else 512), dtype=np.float32)
     centroids = totals.copy()
     joins_only = joins_only or [False] * len(claims)
+    members: list[list[tuple[Claim, np.ndarray]]] = []  # per fact: its claims, each with its own vector
     for claim, vector, clause in zip(claims, vectors, joins_only, strict=True):
-        chosen = None
-        if facts:
-            similarity = centroids @ vector
-            for index in np.argsort(-similarity)[:8]:
-                fact, cosine = facts[int(index)], float(similarity[int(index)])
-                if cosine < min(settings.related, settings.related_across):
-                    break
-                if any(c.article == claim.article for c in fact.claims):
-                    continue
-                language = language_of(claim, sources)
-                across = language is not None and all(language_of(c, sources) != language for c in fact.claims)
-                if cosine < (settings.related_across if across else settings.related):
-                    continue
-                same = settings.same_across if across else settings.same
-                if cosine >= same or _shared_keys(claim, fact, common) >= 2:
-                    chosen = int(index)
-                    break
+        opened = centroids[: len(facts)]
+        chosen = _matching_fact(claim, vector, opened, facts, members, keys, sources, settings) if facts else None
         if chosen is None:
+            totals[len(facts)] = centroids[len(facts)] = vector
             facts.append(Fact(f"f{len(facts) + 1}", [claim], vector.copy()))
+            members.append([(claim, vector)])
             whole.append([] if clause else [claim])
             if not clause:
                 vectors_of[id(claim)] = vector
-            totals = np.vstack([totals, vector])
-            centroids = np.vstack([centroids, vector])
         else:
             if not clause:
                 whole[chosen].append(claim)
                 vectors_of[id(claim)] = vector
             facts[chosen].claims.append(claim)
+            members[chosen].append((claim, vector))
             totals[chosen] += vector
             centroids[chosen] = totals[chosen] / max(float(np.linalg.norm(totals[chosen])), 1e-9)
             facts[chosen].vector = centroids[chosen]
@@ -171,6 +183,44 @@ def align_claims(
     _conflicts_between(facts, settings)
     _shown_once(facts)
     return facts
+
+
+def _matching_fact(
+    claim: Claim,
+    vector: np.ndarray,
+    centroids: np.ndarray,
+    facts: list[Fact],
+    members: list[list[tuple[Claim, np.ndarray]]],
+    keys: _StoryKeys,
+    sources: Mapping[str, SourceInfo],
+    settings: AlignSettings,
+) -> int | None:
+    """The first of the closest facts (by centroid) that has a claim this one restates: one this close
+    in meaning, or close and sharing names, figures or rarer word stems with it. Each test is against one
+    claim, never the centroid: the mean of several sentences is close to any short generic sentence,
+    and a fact must not drift from claim to claim."""
+    floor = min(settings.related, settings.related_across)
+    language = language_of(claim, sources)
+    for index in np.argsort(-(centroids @ vector))[:8]:
+        fact = facts[int(index)]
+        if any(c.article == claim.article for c in fact.claims):
+            continue
+        for other, other_vector in members[int(index)]:
+            cosine = float(vector @ other_vector)
+            across = language is not None and language_of(other, sources) != language
+            related = settings.related_across if across else settings.related
+            same = settings.same_across if across else settings.same
+            if cosine < related:
+                continue
+            # In one language the same fact shares a word, a name or a figure; short generic sentences
+            # come close in meaning without one ("NATO is ready to listen", "NATO sees room for progress").
+            if cosine >= same and (across or _shared_with(claim, other, _StoryKeys()) >= 1):
+                return int(index)
+            if _shared_with(claim, other, keys) >= 2:
+                return int(index)
+        if float(centroids[int(index)] @ vector) < floor:
+            break
+    return None
 
 
 @dataclass(slots=True)
@@ -283,6 +333,7 @@ def _joined(a: Claim, b: Claim, text: str) -> Claim:
         a.act,
         a.quote,
         first.negated or second.negated,
+        first.names | second.names,
     )
 
 
@@ -292,21 +343,36 @@ def language_of(claim: Claim, sources: Mapping[str, SourceInfo]) -> str | None:
     return info.language if info else None
 
 
-def _shared_keys(claim: Claim, fact: Fact, common: set) -> int:
-    """Names, figures and word stems (places, technical terms survive translation) the claim shares
-    with one claim of the fact, leaving out those the whole story repeats (NATO, Russia in a
-    NATO–Russia story). One claim, not their union: a fact must not snowball by absorbing words."""
-    return max(_shared_with(claim, other, common) for other in fact.claims)
+@dataclass(slots=True)
+class _StoryKeys:
+    """The names and word stems of a story's claims: those most claims repeat tell no fact apart (NATO
+    and Russia in a NATO–Russia story), and a stem few claims use is stronger evidence than a frequent one."""
+
+    common: set = field(default_factory=set)
+    stems: Counter = field(default_factory=Counter)  # stem -> claims using it
+
+    @classmethod
+    def of(cls, claims: list[Claim]) -> _StoryKeys:
+        keys = cls(_common_keys(claims))
+        for claim in {id(c): c for c in claims}.values():
+            keys.stems.update(_content_stems(claim))
+        return keys
 
 
-def _shared_with(claim: Claim, other: Claim, common: set) -> int:
+def _shared_with(claim: Claim, other: Claim, keys: _StoryKeys) -> int:
+    """Evidence that two claims state one fact: names, figures, the same figure of the same thing, and
+    content-word stems (one point for a stem at most RARE_STEM claims use, half a point otherwise)."""
     numbers = {q.value for q in other.quantities if q.value is not None}
     counted = {(q.value, _unit(q)) for q in other.quantities if q.value is not None and _unit(q)}
-    entities = len((claim.entities & other.entities) - common)
-    # A shared name is counted as an entity; its words are not counted again as stems.
-    shared_words = max(0, len((_stems(claim.text) & _stems(other.text)) - common) - entities)
+    both = claim.entities & other.entities
+    entities = len(both - keys.common)
+    # A shared name counts as an entity; its words are not counted again (the words of names not linked
+    # to one entity still count: "Annelise" and "Anneliese Brunner").
+    named = _stems(" ".join(w for e, w in claim.names | other.names if e in both))
+    shared = (_content_stems(claim) & _content_stems(other)) - keys.common - named
+    words = sum(1.0 if keys.stems[stem] <= RARE_STEM else 0.5 for stem in shared)
     shared_counts = {(q.value, _unit(q)) for q in claim.quantities if _unit(q)} & counted  # same figure, same thing
-    return entities + len({q.value for q in claim.quantities} & numbers) + len(shared_counts) + (shared_words + 1) // 2
+    return entities + len({q.value for q in claim.quantities} & numbers) + len(shared_counts) + int(words + 0.5)
 
 
 def _common_keys(claims: list[Claim], share: float | None = None) -> set:
@@ -316,6 +382,12 @@ def _common_keys(claims: list[Claim], share: float | None = None) -> set:
         counts.update(claim.entities | _stems(claim.text))
     share = COMMON_SHARE if share is None else share
     return {key for key, n in counts.items() if n > share * len(claims) and n > 2}
+
+
+def _content_stems(claim: Claim) -> frozenset[str]:
+    """Stems of the words that can say what happened: not function words, titles ("deputy foreign
+    minister"), weekdays or months (dates are compared as dates)."""
+    return _stems(claim.text) - _FUNCTION_STEMS
 
 
 @lru_cache(maxsize=65_536)  # each claim is compared with many
