@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := build/demo
 
-.PHONY: setup demo test lint eval bench lock clean
+.PHONY: setup demo serve browser test lint eval bench lock clean
 
 setup: $(STAMP)
 
@@ -29,8 +29,20 @@ demo: setup
 	@echo "Database: $(DEMO)/newsdesk.db  (try: $(BIN)/newsdesk list --db $(DEMO)/newsdesk.db)"
 	@echo "The brief, one per story, every sentence cited: $(DEMO)/brief.html (open it in a browser),"
 	@echo "  $(DEMO)/brief.md (terminal, GitHub) and $(DEMO)/brief.json (the contract)"
+	@echo "Browse it all in the web app: make serve  (http://127.0.0.1:8000/)"
 
-test: setup lint
+# Serve the bundled demo corpus: http://127.0.0.1:8000/
+serve: setup
+	@test -f $(DEMO)/newsdesk.db || (mkdir -p $(DEMO) && $(BIN)/newsdesk ingest demo/corpus --db $(DEMO)/newsdesk.db)
+	$(BIN)/newsdesk serve --db $(DEMO)/newsdesk.db
+
+# Headless Chromium for the browser tests, from Debian's packages (never downloaded by Playwright).
+browser:
+	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "chromium not installed: browser tests will be skipped"
+
+test: setup lint browser
 	$(BIN)/python -m pytest -q
 
 lint: setup
@@ -48,6 +60,7 @@ bench: setup
 	$(BIN)/python benchmarks/analyze_speed.py
 	$(BIN)/python benchmarks/cluster_scaling.py
 	$(BIN)/python benchmarks/brief_speed.py
+	$(BIN)/python benchmarks/web_speed.py
 
 lock: setup
 	(echo "# Exact versions newsdesk is tested with (pip install -c constraints.txt). Regenerate: make lock"; \

@@ -416,6 +416,41 @@ def show(article_id: str, db: str, raw: bool) -> None:
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
 
 
+@cli.command(context_settings=CONTEXT)
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+def serve(db: str, host: str, port: int) -> None:
+    """Run the web UI and the REST API over a database `newsdesk ingest` filled.
+
+    Pages: / (stories), /stories/ID, /articles/ID, /entities/ID, /search?q=.
+    API: /api/stories, /api/articles, /api/entities (JSON, paged with limit and
+    offset); the OpenAPI schema is at /openapi.json.
+
+    Reads are open unless NEWSDESK_READ_KEY is set. Submitting articles
+    (POST /api/articles, POST /api/files) needs the key in NEWSDESK_API_KEY,
+    sent as an `X-API-Key` header; with no key set, writes are off.
+
+    \b
+    Examples:
+      newsdesk serve --db news.db
+      NEWSDESK_API_KEY=s3cret newsdesk serve --db news.db --host 0.0.0.0 --port 8080
+      make serve        (the bundled demo corpus, ingested first)
+    """
+    import uvicorn
+
+    from .web import WebSettings, create_app
+
+    if "://" not in db and not Path(db).exists():
+        raise click.ClickException(f"no database at {db} (create one with: newsdesk ingest INPUT --db {db})")
+    try:
+        app = create_app(WebSettings.from_env(db))
+    except NewsdeskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"newsdesk: serving {db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @cli.group(name="eval", context_settings=CONTEXT)
 def eval_() -> None:
     """Score newsdesk on gold data sets (see ../shared/data/README.md)."""

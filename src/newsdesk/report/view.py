@@ -109,6 +109,7 @@ class EntityView:
     label: str
     mentions: int | None
     variants: tuple[str, ...]
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +277,8 @@ def _build_entity(entity: Mapping[str, Any]) -> EntityView:
     name = _text(entity.get("name"))
     variants = tuple(v for v in (_text(v) for v in entity.get("variants") or []) if v and v != name)
     mentions = entity.get("mentions")
-    return EntityView(name, _text(entity.get("label")), mentions if isinstance(mentions, int) else None, variants)
+    mentions = mentions if isinstance(mentions, int) else None
+    return EntityView(name, _text(entity.get("label")), mentions, variants, _text(entity.get("id")))
 
 
 class _Citer:

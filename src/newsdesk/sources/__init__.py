@@ -25,7 +25,7 @@ from .jsonl import MAX_LINE_BYTES, iter_jsonl
 from .text import text_document
 from .warc import iter_warc
 
-__all__ = ["SUFFIXES", "iter_documents", "iter_paths"]
+__all__ = ["SUFFIXES", "iter_bytes", "iter_documents", "iter_paths"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -53,6 +53,31 @@ def iter_documents(
             yield from _read_file(path, max_bytes)
         else:
             yield InputError(str(path), "no such file or directory")
+
+
+def iter_bytes(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
+    """Articles in the bytes of one file (an upload), read as a file of that name would be; a name
+    with no known extension is sniffed like stdin."""
+    path = Path(name)
+    suffix = _suffix(path)
+    if suffix not in SUFFIXES:
+        yield from _read_stream(io.BytesIO(data), name, max_bytes)
+        return
+    if suffix in WARC_SUFFIXES:
+        yield from iter_warc(io.BytesIO(data), name, max_bytes)
+        return
+    try:
+        if is_gzip(data):
+            data = gunzip(data, name, max_bytes)
+        if suffix in JSONL_SUFFIXES:
+            yield from _jsonl_lines(io.BytesIO(data), name)
+        elif suffix in FEED_SUFFIXES:
+            yield from iter_feed(data, name)
+        else:
+            text = decode_bytes(data, name, html=suffix not in TEXT_SUFFIXES)
+            yield _document(_stem(path), name, text, suffix)
+    except InputError as exc:
+        yield exc
 
 
 def iter_paths(directory: Path) -> Iterator[Path]:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..model import Analysis, Article, DateRef, Entity, Mention, Quantity, Quote
 from .schema import SCHEMA_VERSION, annotations, article_entities, articles, entities, info, metadata
+from .search import ensure_fts
 
 __all__ = ["IngestReport", "Store"]
 
@@ -59,6 +60,9 @@ class Store:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             metadata.create_all(self.engine)
             self._check_version()
+            if self.engine.dialect.name == "sqlite":
+                with self.engine.begin() as conn:
+                    ensure_fts(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {location}: {_reason(exc)}") from None
 

@@ -1,0 +1,121 @@
+"""The web app: REST API under /api, server-rendered pages, one store behind both.
+
+`create_app` builds a FastAPI application over a store; `newsdesk serve` runs it with uvicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..store import Store
+from .security import SecurityHeaders
+
+if TYPE_CHECKING:
+    from ..analysis import Analyzer
+
+__all__ = ["WebSettings", "create_app"]
+
+
+@dataclass(slots=True)
+class WebSettings:
+    """How the app runs. Keys default to the NEWSDESK_API_KEY / NEWSDESK_READ_KEY environment variables."""
+
+    db: str = "newsdesk.db"
+    api_key: str | None = None  # needed for writes; None: writes are off
+    read_key: str | None = None  # needed for reads when set; None: reads are open
+    max_upload_bytes: int = 50_000_000
+
+    @classmethod
+    def from_env(cls, db: str, **overrides: Any) -> WebSettings:
+        settings = cls(db, os.environ.get("NEWSDESK_API_KEY") or None, os.environ.get("NEWSDESK_READ_KEY") or None)
+        for name, value in overrides.items():
+            if value is not None:
+                setattr(settings, name, value)
+        return settings
+
+
+@dataclass(slots=True)
+class AppState:
+    settings: WebSettings
+    store: Store
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one ingest at a time
+    _analyzer: Analyzer | None = None
+
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            from ..analysis import Analyzer
+
+            self._analyzer = Analyzer()
+        return self._analyzer
+
+
+def create_app(settings: WebSettings | str) -> FastAPI:
+    """The app over the store named in the settings (a SQLite path or a postgresql:// URL)."""
+    from .api import router as api_router
+    from .pages import router as page_router
+
+    if isinstance(settings, str):
+        settings = WebSettings(settings)
+    state = AppState(settings, Store(settings.db))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.store.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="newsdesk",
+        version=__version__,
+        description="Stories, briefs, articles and entities found by newsdesk. Lists page with limit/offset.",
+        docs_url=None,  # the Swagger page loads scripts from a CDN: air-gapped machines cannot
+        redoc_url=None,
+    )
+    app.state.newsdesk = state
+    app.add_middleware(SecurityHeaders)
+    app.include_router(api_router)
+    app.include_router(page_router)
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        return _static(name)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        from .render import render
+
+        page = render("error.html.j2", status=exc.status_code, detail=str(exc.detail))
+        return HTMLResponse(page, status_code=exc.status_code, headers=exc.headers)
+
+    return app
+
+
+_STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
+def _static(name: str) -> Response:
+    from .render import render
+
+    if name == "brief.css":  # the brief's own stylesheet, shared with `newsdesk brief --format html`
+        return Response(render("_brief.css.j2"), media_type=_STATIC_TYPES[".css"], headers=_CACHE)
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    resource = files("newsdesk.web") / "static" / name
+    if "/" in name or suffix not in _STATIC_TYPES or not resource.is_file():
+        return Response("not found", status_code=404, media_type="text/plain")
+    return Response(resource.read_bytes(), media_type=_STATIC_TYPES[suffix], headers=_CACHE)
+
+
+_CACHE = {"Cache-Control": "public, max-age=3600"}
