@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from tests.conftest import HOSTILE
 
 from newsdesk.evaluate.brief import check_citations
 from newsdesk.store import Store
+from newsdesk.store.read import stale_briefs
 from newsdesk.store.search import fts_query
 from newsdesk.web import WebSettings, create_app
 
@@ -89,7 +91,11 @@ def test_story_has_a_brief_whose_citations_hold(client: TestClient, web_db: Path
             assert check_citations({"stories": [brief]}, texts) == []
             checked += bool(brief["summary"])
     assert checked >= 2
-    timeline = client.get(f"/api/stories/{page['items'][0]['id']}/timeline").json()
+    first = page["items"][0]
+    paged = client.get(f"/api/stories/{first['id']}/articles", params={"limit": 2, "offset": 1}).json()
+    assert paged["total"] == first["articles"]
+    assert len(paged["items"]) == min(2, first["articles"] - 1)
+    timeline = client.get(f"/api/stories/{first['id']}/timeline").json()
     assert all(entry["sources"] for entry in timeline["timeline"])
 
 
@@ -273,3 +279,22 @@ def test_openapi_schema_lists_the_api(client: TestClient) -> None:
     paths = set(schema["paths"])
     assert {"/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/entities", "/api/files"} <= paths
     assert not any(p == "/" or p.startswith("/stories") for p in paths)
+
+
+def test_large_stories_get_their_brief_ahead_of_the_first_view(web_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "warm.db"
+    shutil.copy(web_db, db)
+    client = TestClient(create_app(WebSettings(str(db))))
+    largest = max(s["articles"] for s in client.get("/api/stories").json()["items"])
+    with Store(db) as store, store.engine.connect() as conn:
+        everything = stale_briefs(conn, min_articles=1)  # nothing cached in a fresh copy
+    with TestClient(create_app(WebSettings(str(db), warm_min_articles=largest))) as warm_client:
+        warmer = warm_client.app.state.newsdesk.warmer
+        deadline = time.monotonic() + 120
+        while not warmer.idle() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert warmer.done >= 1
+    with Store(db) as store, store.engine.connect() as conn:
+        assert stale_briefs(conn, min_articles=largest) == []
+        left = stale_briefs(conn, min_articles=1)  # smaller stories wait for their first view
+    assert 0 < len(left) < len(everything)

@@ -75,7 +75,8 @@ class Embedder:
         cache = Embedder._cache
         if not sentences:
             return np.zeros((0, 512), dtype=np.float32)
-        found = {s: cache[s] for s in sentences if s in cache}  # held here: the cache may evict them
+        # held here: the cache may evict them; .get, as another thread (the web app's) may be evicting
+        found = {s: v for s in sentences if (v := cache.get(s)) is not None}
         missing = list(dict.fromkeys(s for s in sentences if s not in found))
         if missing:
             encoded = np.asarray(self.model().encode(missing), dtype=np.float32)

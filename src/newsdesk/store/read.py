@@ -24,11 +24,13 @@ __all__ = [
     "Page",
     "StoryFilter",
     "article_rows",
+    "brief_key",
     "cached_brief",
     "entity_stories",
     "list_entities",
     "list_stories",
     "search_articles",
+    "stale_briefs",
 ]
 
 MAX_LIMIT = 200
@@ -155,13 +157,7 @@ def cached_brief(store: Store, story_id: str) -> dict[str, Any] | None:
         row = story_row(conn, story_id)
         if row is None:
             return None
-        members = conn.execute(
-            select(articles.c.id, articles.c.analyzed_hash)
-            .join(story_articles, story_articles.c.article == articles.c.id)
-            .where(story_articles.c.story == story_id)
-            .order_by(articles.c.id)
-        ).all()
-    key = hashlib.sha256("\n".join(f"{m.id}\t{m.analyzed_hash}" for m in members).encode("utf-8")).hexdigest()
+        key = brief_key(conn, story_id)
     data = dict(row["data"] or {})
     if data.get("brief_key") == key and "brief" in data:
         return data["brief"]
@@ -172,6 +168,34 @@ def cached_brief(store: Store, story_id: str) -> dict[str, Any] | None:
         with store.engine.begin() as conn:
             conn.execute(update(stories).where(stories.c.id == story_id).values(data=data))
     return brief
+
+
+def brief_key(conn: Any, story_id: str) -> str:
+    """What a story's cached brief was made from: its articles and the versions of their annotations."""
+    members = conn.execute(
+        select(articles.c.id, articles.c.analyzed_hash)
+        .join(story_articles, story_articles.c.article == articles.c.id)
+        .where(story_articles.c.story == story_id)
+        .order_by(articles.c.id)
+    ).all()
+    return hashlib.sha256("\n".join(f"{m.id}\t{m.analyzed_hash}" for m in members).encode("utf-8")).hexdigest()
+
+
+def stale_briefs(conn: Any, min_articles: int, limit: int = 1000) -> list[str]:
+    """Stories of at least `min_articles` whose cached brief is missing or out of date, largest first."""
+    sizes = conn.execute(
+        select(story_articles.c.story, func.count().label("n"))
+        .group_by(story_articles.c.story)
+        .having(func.count() >= min_articles)
+        .order_by(func.count().desc(), story_articles.c.story)
+        .limit(limit)
+    ).all()
+    stale = []
+    for size in sizes:
+        data = conn.execute(select(stories.c.data).where(stories.c.id == size.story)).scalar() or {}
+        if data.get("brief_key") != brief_key(conn, size.story):
+            stale.append(size.story)
+    return stale
 
 
 def entity_row(conn: Any, entity_id: str) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, HTTPException, Query, Request, UploadFile
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..errors import InputError, NewsdeskError
 from ..model import RawDocument
@@ -26,6 +26,7 @@ from ..store.read import (
     search_articles,
     story_row,
 )
+from ..store.schema import story_articles
 from .app import AppState
 from .security import check_key
 
@@ -97,6 +98,19 @@ def story(app: Reader, story_id: str) -> dict[str, Any]:
     }
 
 
+@router.get("/stories/{story_id}/articles", summary="A story's articles, paged")
+def story_articles_page(app: Reader, story_id: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """The story's articles (no text), oldest first, each with the article it copies or translates."""
+    with app.store.engine.connect() as conn:
+        if story_row(conn, story_id) is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        total = conn.execute(
+            select(func.count()).select_from(story_articles).where(story_articles.c.story == story_id)
+        ).scalar_one()
+        items = article_rows(conn, story_id, limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
 @router.get("/stories/{story_id}/timeline", summary="A story's timeline")
 def timeline(app: Reader, story_id: str) -> dict[str, Any]:
     """Dated happenings of the story, each with its sources."""
@@ -136,8 +150,6 @@ def article(app: Reader, article_id: str) -> dict[str, Any]:
         {k: v for k, v in analysis.to_json().items() if k not in ("id", "text")} if analysis is not None else None
     )
     with app.store.engine.connect() as conn:
-        from ..store.schema import story_articles
-
         record["story"] = conn.execute(
             select(story_articles.c.story).where(story_articles.c.article == article_id)
         ).scalar()
@@ -234,4 +246,11 @@ def _ingest(app: AppState, documents: list[RawDocument | InputError]) -> dict[st
             report = ingest(iter(extracted), app.store, app.analyzer())
         except NewsdeskError as exc:
             raise HTTPException(500, str(exc)) from None
+    if app.warmer is not None and report.analyzed:
+        with app.store.engine.connect() as conn:
+            app.warmer.submit(
+                conn.execute(
+                    select(story_articles.c.story).where(story_articles.c.article.in_(report.analyzed)).distinct()
+                ).scalars()
+            )
     return {**report.to_json(), "failed": failed, "articles_in_db": app.store.count()}

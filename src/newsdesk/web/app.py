@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..store import Store
 from .security import SecurityHeaders
+from .warm import BriefWarmer
 
 if TYPE_CHECKING:
     from ..analysis import Analyzer
@@ -35,6 +36,7 @@ class WebSettings:
     api_key: str | None = None  # needed for writes; None: writes are off
     read_key: str | None = None  # needed for reads when set; None: reads are open
     max_upload_bytes: int = 50_000_000
+    warm_min_articles: int | None = 10  # stories this large get their brief made in the background; None: never
 
     @classmethod
     def from_env(cls, db: str, **overrides: Any) -> WebSettings:
@@ -50,6 +52,7 @@ class AppState:
     settings: WebSettings
     store: Store
     lock: threading.Lock = field(default_factory=threading.Lock)  # one ingest at a time
+    warmer: BriefWarmer | None = None
     _analyzer: Analyzer | None = None
 
     def analyzer(self) -> Analyzer:
@@ -71,7 +74,12 @@ def create_app(settings: WebSettings | str) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_min_articles is not None:
+            state.warmer = BriefWarmer(state.store, settings.warm_min_articles)
+            state.warmer.start()
         yield
+        if state.warmer is not None:
+            state.warmer.stop()
         state.store.close()
 
     app = FastAPI(
