@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..model import Analysis, Article, DateRef, Entity, Mention, Quantity, Quote
-from .schema import SCHEMA_VERSION, annotations, article_entities, articles, entities, info, metadata
+from .schema import SCHEMA_VERSION, WIDENED, annotations, article_entities, articles, entities, info, metadata
 from .search import ensure_fts
 
 __all__ = ["IngestReport", "Store"]
@@ -393,6 +393,9 @@ def _migrate(conn: Any, found: int) -> None:
     story_columns = {c["name"] for c in inspect(conn).get_columns("story_articles")}
     if found < 3 and "copy_kind" not in story_columns:
         conn.execute(text("ALTER TABLE story_articles ADD COLUMN copy_kind VARCHAR(16)"))
+    if found < 4 and conn.dialect.name == "postgresql":
+        for table, column, size in WIDENED:
+            conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR({size})"))
 
 
 def _annotation_rows(analysis: Analysis) -> list[dict[str, Any]]:

@@ -232,7 +232,7 @@ def list_entities(conn: Any, query: str | None, label: str | None, limit: int = 
         select(entities.c.id, entities.c.name, entities.c.label, entities.c.variants, named)
         .outerjoin(article_entities, article_entities.c.entity == entities.c.id)
         .where(func.coalesce(entities.c.data["same_as"].as_string(), "") == "")
-        .group_by(entities.c.id, entities.c.name, entities.c.label, entities.c.variants)
+        .group_by(entities.c.id)  # the key: its other columns follow (PostgreSQL cannot group JSON)
     )
     if query:
         pattern = f"%{query.lower()}%"

@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "WIDENED",
     "annotations",
     "article_entities",
     "article_features",
@@ -34,7 +35,15 @@ __all__ = [
     "story_articles",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+STORY_ID = 520  # "story-" + the id of its first article (up to 512)
+# Columns widened since version 3 (SQLite ignores VARCHAR lengths; PostgreSQL enforces them).
+WIDENED = (
+    ("articles", "analyzed_hash", 96),
+    ("stories", "id", STORY_ID),
+    ("stories", "storyline", STORY_ID),
+    ("story_articles", "story", STORY_ID),
+)
 metadata = MetaData()
 
 info = Table(
@@ -63,7 +72,7 @@ articles = Table(
     Column("raw_hash", String(64), nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("version", Integer, nullable=False, default=1),
-    Column("analyzed_hash", String(64)),  # content_hash + analysis version when annotations were made
+    Column("analyzed_hash", String(96)),  # content_hash + analysis version when annotations were made
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -107,8 +116,8 @@ article_entities = Table(
 stories = Table(
     "stories",
     metadata,
-    Column("id", String(128), primary_key=True),
-    Column("storyline", String(128)),
+    Column("id", String(STORY_ID), primary_key=True),
+    Column("storyline", String(STORY_ID)),
     Column("title", Text),
     Column("data", JSON, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -118,7 +127,7 @@ Index("ix_stories_storyline", stories.c.storyline)
 story_articles = Table(
     "story_articles",
     metadata,
-    Column("story", String(128), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("story", String(STORY_ID), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
     Column("article", String(512), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("copy_of", String(512)),  # the article this one copies or translates, if any
     Column("copy_kind", String(16)),  # "copy" or "translation"
