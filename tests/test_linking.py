@@ -182,3 +182,31 @@ def test_an_article_close_to_two_stories_merges_them(tmp_path: Path) -> None:
     assert c.merged == [b.story]
     assert clusterer.story_of(b.story) == a.story
     assert clusterer.storyline(b.story) == clusterer.storyline(a.story)
+
+
+def test_an_undated_report_needs_strong_evidence_to_join_a_dated_story() -> None:
+    # One team, one coach, two firings years apart: without a date, nothing says which one a report tells.
+    def report(i: str, y: float, terms: dict[str, int], day: int | None = None) -> ArticleFeatures:
+        features = _features(i, i, [1.0, y], day=day)
+        features.terms = Counter(terms)
+        return features
+
+    clusterer = StoryClusterer()
+    settings = clusterer.settings
+    for k in range(3):  # other news, so that words and names have document frequencies
+        clusterer.add(
+            report(f"bg{k}", 5.0 + k, {"budget": 1, "vote": 1, f"w{k}": 1}, day=1), Counter({("GPE", f"t{k}"): 2})
+        )
+    team = Counter({("ORG", "sixers"): 3, ("PERSON", "cheeks"): 2, ("PERSON", "o'brien"): 2})
+    hired = {"fired": 1, "coach": 2, "sixers": 2, "brien": 1, "hired": 1}
+    dated = clusterer.add(report("f1", 0.3, hired, day=1), team)
+    assert clusterer.add(report("f2", 0.31, hired, day=1), team).story == dated.story
+    later_firing = Counter({("ORG", "sixers"): 3, ("PERSON", "dileo"): 2, ("PERSON", "cheeks"): 1})
+    interim = {"fired": 1, "dileo": 2, "interim": 2, "losing": 2, "streak": 1}
+    undated = report("u1", 0.36, interim)
+    candidate = next(c for c in clusterer.candidates(undated, later_firing) if c.story == dated.story)
+    assert settings.threshold + 0.1 < clusterer.probability(candidate.features) < settings.undated_threshold - 0.1
+    first = clusterer.add(undated, later_firing)
+    assert first.story != dated.story  # a dated report this alike would have joined
+    assert clusterer.add(report("u2", 0.365, interim), later_firing).story == first.story  # undated ones group
+    assert clusterer.add(report("u3", 0.3, hired), team).story == dated.story  # strong evidence still joins

@@ -65,6 +65,7 @@ class StorySettings:
     weights: tuple[float, ...] = WEIGHTS  # intercept, then one per FEATURES entry
     threshold: float = 0.2  # probability that the best story is the article's event
     merge_threshold: float = 0.9  # an article this likely in two stories shows they are one event
+    undated_threshold: float = 0.8  # an undated article joining a dated story (or the reverse)
     story_days: int = 7  # an event's reports come within days of each other; the gap itself is scored too
     storyline_days: int = 60
     storyline_similarity: float = 0.55  # centroid cosine for two stories of one storyline
@@ -164,13 +165,13 @@ class StoryClusterer:
             story: str | None = self.story_of(self._keys[self._by_id[link.original]][1])
         else:
             scored = sorted(
-                ((self.probability(c.features), c.story) for c in self.candidates(features, mentions, neighbours)),
-                reverse=True,
-            )
-            if scored and scored[0][0] >= self.settings.threshold:
+                (p, c.story)
+                for c in self.candidates(features, mentions, neighbours)
+                if (p := self.probability(c.features)) >= self._threshold(features, c.story)
+            )[::-1]
+            story = None
+            if scored:
                 score, story = scored[0]
-            else:
-                story = None
             if score is not None and score >= self.settings.merge_threshold:
                 merged = [other for p, other in scored[1:] if p >= self.settings.merge_threshold]
         if story is not None and merged:
@@ -178,6 +179,15 @@ class StoryClusterer:
         assignment = self.assign(features, mentions, story, link, score)
         assignment.merged = merged
         return assignment
+
+    def _threshold(self, features: ArticleFeatures, story_id: str) -> float:
+        """How sure a join must be. Where only one side is dated, time cannot tell apart look-alike
+        events years apart (two heists in Paris, two coaches fired by one team), so it must be surer."""
+        story = self._stories.get(story_id)
+        story_dated = story is not None and story.first is not None
+        if (features.published is None) != (not story_dated):
+            return max(self.settings.threshold, self.settings.undated_threshold)
+        return self.settings.threshold
 
     def story_of(self, story: str) -> str:
         """The current id of a story that may since have been merged into another."""
