@@ -1,7 +1,7 @@
 """Cost of adding articles to the story clusterer as the corpus grows.
 
-Times adding 1,000 synthetic articles to a clusterer that already holds 1,000
-articles, and to one that holds 100,000 (same generator: events of a few
+Times adding 1,000 synthetic articles (median of three consecutive batches) to a
+clusterer that already holds 1,000 articles, and to one that holds 100,000 (same generator: events of a few
 articles each, spread over two years, with names and dates), and reports the
 ratio and the process's peak memory. Embeddings are synthetic unit vectors, so
 this measures the linking itself, not the encoder.
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import sys
 import time
 from collections import Counter
@@ -25,6 +26,7 @@ from newsdesk.linking.features import ArticleFeatures
 from newsdesk.linking.stories import StoryClusterer
 
 TARGET_RATIO = 1.5
+REPEATS = 3
 
 
 def synthetic(n: int, seed: int, start: int = 0) -> list[tuple[ArticleFeatures, Counter]]:
@@ -47,17 +49,22 @@ def synthetic(n: int, seed: int, start: int = 0) -> list[tuple[ArticleFeatures, 
     return items[:n]
 
 
-def time_batch(prefill: int, batch: int) -> float:
+def time_batch(prefill: int, batch: int, repeats: int = REPEATS) -> float:
+    """Median time to add `batch` new articles, over `repeats` consecutive batches (one run's timing
+    swings with what else the machine and the garbage collector are doing)."""
     clusterer = StoryClusterer()
     for features, names in synthetic(prefill, seed=1):
         clusterer.add(features, names)
-    extra = synthetic(batch, seed=2, start=prefill)
-    for features, _ in extra:  # the new batch follows the corpus in time
-        features.published = date(2025, 1, 2)
-    started = time.perf_counter()
-    for features, names in extra:
-        clusterer.add(features, names)
-    return time.perf_counter() - started
+    timings = []
+    for r in range(repeats):
+        extra = synthetic(batch, seed=2 + r, start=prefill + r * batch)
+        for features, _ in extra:  # each batch follows the corpus in time
+            features.published = date(2025, 1, 2 + r)
+        started = time.perf_counter()
+        for features, names in extra:
+            clusterer.add(features, names)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
 
 
 def main() -> int:
