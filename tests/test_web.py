@@ -209,6 +209,10 @@ def test_read_key_guards_reads_when_configured(web_db: Path) -> None:
     assert keyed.get("/api/stories").status_code == 401
     assert keyed.get("/").status_code == 401
     assert keyed.get("/api/stories", headers={"X-API-Key": "reader"}).status_code == 200
+    page = keyed.get("/")
+    assert page.headers["www-authenticate"].startswith("Basic")  # a browser shows its login prompt
+    assert keyed.get("/", auth=("anyone", "reader")).status_code == 200
+    assert keyed.get("/", auth=("anyone", "wrong")).status_code == 401
 
 
 def test_hostile_article_renders_as_text_everywhere(client: TestClient) -> None:

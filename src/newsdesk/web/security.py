@@ -7,6 +7,7 @@ own stylesheet and script: even if hostile article text slipped past escaping, i
 
 from __future__ import annotations
 
+import base64
 import hmac
 import time
 
@@ -43,13 +44,22 @@ class SecurityHeaders(BaseHTTPMiddleware):
 
 
 def presented_key(request: Request) -> str | None:
-    """The key a client sent: `X-API-Key: KEY` or `Authorization: Bearer KEY`."""
+    """The key a client sent: `X-API-Key: KEY`, `Authorization: Bearer KEY`, or as the password of
+    HTTP Basic auth (what a browser sends after its login prompt; the user name is ignored)."""
     key = request.headers.get("x-api-key")
     if key:
         return key
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    token = token.strip()
+    if scheme.lower() == "bearer" and token:
+        return token
+    if scheme.lower() == "basic" and token:
+        try:
+            return base64.b64decode(token, validate=True).decode("utf-8").partition(":")[2] or None
+        except (ValueError, UnicodeDecodeError):
+            return None
+    return None
 
 
 def check_key(request: Request, expected: str | None, what: str) -> None:
@@ -58,6 +68,7 @@ def check_key(request: Request, expected: str | None, what: str) -> None:
         return
     given = presented_key(request)
     if given is None or not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-        raise HTTPException(
-            status_code=401, detail=f"{what} need an API key (X-API-Key header)", headers={"WWW-Authenticate": "Bearer"}
-        )
+        # pages ask the browser for the key (its login prompt: any user name, the key as password)
+        challenge = "Bearer" if request.url.path.startswith("/api") else 'Basic realm="newsdesk"'
+        detail = f"{what} need an API key (X-API-Key header)"
+        raise HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": challenge})
