@@ -210,3 +210,33 @@ def test_an_undated_report_needs_strong_evidence_to_join_a_dated_story() -> None
     assert first.story != dated.story  # a dated report this alike would have joined
     assert clusterer.add(report("u2", 0.365, interim), later_firing).story == first.story  # undated ones group
     assert clusterer.add(report("u3", 0.3, hired), team).story == dated.story  # strong evidence still joins
+
+
+def test_a_join_needs_a_shared_name_word_or_close_meaning_not_just_the_same_day() -> None:
+    # Two aircraft orders announced the same day, with the same figures about: nothing specific in common.
+    def report(i: str, y: float, terms: dict[str, int], language: str = "en") -> ArticleFeatures:
+        features = _features(i, i, [1.0, y], language=language, day=3)
+        features.terms = Counter(terms)
+        features.numbers = frozenset({"1.04e+04", "20", "5600"})
+        features.dates = frozenset({"2025-03"})
+        return features
+
+    def first_order() -> tuple[StoryClusterer, str]:
+        clusterer = StoryClusterer()
+        for k in range(3):  # other news, so that words and names have document frequencies
+            clusterer.add(_features(f"bg{k}", "x", [0.0, 0.0, 1.0, k], day=1), Counter({("GPE", f"t{k}"): 2}))
+        ryanair = Counter({("ORG", "ryanair"): 3, ("ORG", "boeing"): 2, ("GPE", "dublin"): 1})
+        story = clusterer.add(report("o1", 0.0, {"ryanair": 2, "options": 1, "boeing": 2, "jets": 1}), ryanair).story
+        return clusterer, story
+
+    qatar = Counter({("ORG", "qatar airways"): 3, ("ORG", "airbus"): 2, ("GPE", "doha"): 1})
+    words = {"qatar": 2, "airbus": 2, "order": 1, "billion": 1}
+    clusterer, story = first_order()
+    other = report("o2", 1.2, words)
+    candidate = next(c for c in clusterer.candidates(other, qatar) if c.story == story)
+    assert clusterer.probability(candidate.features) >= clusterer.settings.threshold  # the score alone would join
+    assert clusterer.add(other, qatar).story != story
+    # A report in a language the story lacks cannot share its words (nor, often, its spelling of names:
+    # "Ginebra", "Geneva"), so there the score alone decides, as before.
+    clusterer, story = first_order()
+    assert clusterer.add(report("o3", 1.2, words, language="es"), qatar).story == story

@@ -53,6 +53,9 @@ FEATURES = (
     "lead_terms_tfidf",  # content words of the leads, tf-idf cosine
     "new_language",  # no article of the story is in the article's language (its words cannot match)
 )
+_ENTITY_IDF, _LEAD_TERMS, _CENTROID, _NEW_LANGUAGE = (
+    FEATURES.index(f) for f in ("entity_idf", "lead_terms_tfidf", "centroid_cosine", "new_language")
+)
 WEIGHTS = (
     -4.93, 0.28, 0.32, 2.99, 5.11, -1.18, 0.69, 1.33, -0.67, 1.17, 0.89, 0.35, 2.23, -0.94, 0.25, 4.05, 0.64,
 )  # fmt: skip
@@ -66,6 +69,9 @@ class StorySettings:
     threshold: float = 0.2  # probability that the best story is the article's event
     merge_threshold: float = 0.9  # an article this likely in two stories shows they are one event
     undated_threshold: float = 0.8  # an undated article joining a dated story (or the reverse)
+    evidence_names: float = 0.03  # a join needs one of: shared rare names (entity_idf),
+    evidence_words: float = 0.08  # shared distinctive lead words (lead_terms_tfidf),
+    evidence_meaning: float = 0.7  # or leads close in meaning (centroid_cosine)
     story_days: int = 7  # an event's reports come within days of each other; the gap itself is scored too
     storyline_days: int = 60
     storyline_similarity: float = 0.55  # centroid cosine for two stories of one storyline
@@ -167,7 +173,8 @@ class StoryClusterer:
             scored = sorted(
                 (p, c.story)
                 for c in self.candidates(features, mentions, neighbours)
-                if (p := self.probability(c.features)) >= self._threshold(features, c.story)
+                if self._specific(c.features)
+                and (p := self.probability(c.features)) >= self._threshold(features, c.story)
             )[::-1]
             story = None
             if scored:
@@ -179,6 +186,18 @@ class StoryClusterer:
         assignment = self.assign(features, mentions, story, link, score)
         assignment.merged = merged
         return assignment
+
+    def _specific(self, values: list[float]) -> bool:
+        """Whether an article shares something specific with a story: rare names, distinctive lead
+        words, or a lead close in meaning. Same-day reports of one field (two aircraft orders) would
+        otherwise join on time and topic alone."""
+        settings = self.settings
+        return (
+            bool(values[_NEW_LANGUAGE])  # in a language new to the story, words cannot match: meaning decides
+            or values[_ENTITY_IDF] >= settings.evidence_names
+            or values[_LEAD_TERMS] >= settings.evidence_words
+            or values[_CENTROID] >= settings.evidence_meaning
+        )
 
     def _threshold(self, features: ArticleFeatures, story_id: str) -> float:
         """How sure a join must be. Where only one side is dated, time cannot tell apart look-alike
