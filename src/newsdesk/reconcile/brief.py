@@ -68,7 +68,7 @@ def brief_stored(store: Store, group: str = "story", only: Collection[str] = ())
     from ..store.linking import story_members
 
     with store.engine.connect() as conn:
-        groups = list(story_members(conn, group))  # ids only: the articles are read story by story
+        groups = list(story_members(conn, group, only))  # ids only: the articles are read story by story
     stories = []
     for key, members in groups:
         if only and key not in only and not any(m.story in only for m in members):

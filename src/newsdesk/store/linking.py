@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from ..linking.features import ArticleFeatures
 from ..linking.stories import StoryAssignment
@@ -120,18 +120,26 @@ def story_rows(conn: Any) -> Iterator[dict[str, Any]]:
         }
 
 
-def story_members(conn: Any, group: str = "story") -> Iterator[tuple[str, list[StoryAssignment]]]:
+def story_members(
+    conn: Any, group: str = "story", only: Collection[str] = ()
+) -> Iterator[tuple[str, list[StoryAssignment]]]:
     """Each stored story (or storyline, with group="storyline") with its articles' assignments, one
-    group at a time, largest first."""
+    group at a time, largest first; with `only`, just the groups holding one of these story or
+    storyline ids."""
     from ..linking.copies import CopyLink
 
     key = stories.c.storyline if group == "storyline" else story_articles.c.story
+    joined = story_articles.join(stories, stories.c.id == story_articles.c.story)
     sizes = (
         select(key.label("group"), func.count().label("n"))
-        .select_from(story_articles.join(stories, stories.c.id == story_articles.c.story))
+        .select_from(joined)
         .group_by(key)
         .order_by(func.count().desc(), key)
     )
+    if only:  # the groups of these ids only, found in SQL rather than by reading every group
+        wanted = list(only)
+        holding = or_(key.in_(wanted), story_articles.c.story.in_(wanted), stories.c.storyline.in_(wanted))
+        sizes = sizes.where(key.in_(select(key).select_from(joined).where(holding)))
     for size in conn.execute(sizes).all():
         rows = conn.execute(
             select(story_articles, stories.c.storyline)
