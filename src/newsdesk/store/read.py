@@ -24,6 +24,7 @@ __all__ = [
     "Page",
     "StoryFilter",
     "article_rows",
+    "article_story",
     "brief_key",
     "cached_brief",
     "entity_stories",
@@ -132,6 +133,11 @@ def list_stories(conn: Any, where: StoryFilter, limit: int = 50, offset: int = 0
 def story_row(conn: Any, story_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(stories).where(stories.c.id == story_id)).mappings().first()
     return dict(row) if row else None
+
+
+def article_story(conn: Any, article_id: str) -> str | None:
+    """The story an article is in (None until it is clustered)."""
+    return conn.execute(select(story_articles.c.story).where(story_articles.c.article == article_id)).scalar()
 
 
 def article_rows(conn: Any, story_id: str, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:

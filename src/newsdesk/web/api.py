@@ -18,6 +18,7 @@ from ..store.read import (
     MAX_LIMIT,
     StoryFilter,
     article_rows,
+    article_story,
     cached_brief,
     entity_row,
     entity_stories,
@@ -150,9 +151,7 @@ def article(app: Reader, article_id: str) -> dict[str, Any]:
         {k: v for k, v in analysis.to_json().items() if k not in ("id", "text")} if analysis is not None else None
     )
     with app.store.engine.connect() as conn:
-        record["story"] = conn.execute(
-            select(story_articles.c.story).where(story_articles.c.article == article_id)
-        ).scalar()
+        record["story"] = article_story(conn, article_id)
     return record
 
 

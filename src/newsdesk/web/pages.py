@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from ..report.view import build_story_views
 from ..store.read import (
+    Page,
     StoryFilter,
     article_rows,
+    article_story,
     cached_brief,
     entity_row,
     entity_stories,
@@ -26,7 +28,6 @@ from ..store.read import (
     story_row,
 )
 from ..store.schema import articles as articles_table
-from ..store.schema import story_articles
 from .api import MAX_OFFSET, Reader
 from .render import render, segments
 
@@ -78,7 +79,7 @@ def sources_page(request: Request, app: Reader, story_id: str, offset: Offset = 
         if article is not None:
             analysis = app.store.get_analysis(article.id, article)
             shown.append({"article": article, "member": member, "segments": segments(article.text, analysis)})
-    pager = _pager(request, _Window(len(members), SIDE_BY_SIDE, offset))
+    pager = _pager(request, Page([], len(members), SIDE_BY_SIDE, offset))
     return HTMLResponse(render("sources.html.j2", row=row, shown=shown, total=len(members), pager=pager))
 
 
@@ -89,7 +90,7 @@ def article_page(app: Reader, article_id: str) -> HTMLResponse:
         raise HTTPException(404, f"There is no article {article_id!r}.")
     analysis = app.store.get_analysis(article_id, article)
     with app.store.engine.connect() as conn:
-        story = conn.execute(select(story_articles.c.story).where(story_articles.c.article == article_id)).scalar()
+        story = article_story(conn, article_id)
         story_title = story_row(conn, story)["title"] if story else None
     counts = _annotation_counts(analysis)
     return HTMLResponse(
@@ -147,12 +148,7 @@ def _story_or_404(app: Any, story_id: str) -> tuple[dict[str, Any], list[dict[st
         return row, article_rows(conn, story_id)
 
 
-class _Window:
-    def __init__(self, total: int, limit: int, offset: int) -> None:
-        self.total, self.limit, self.offset = total, limit, offset
-
-
-def _pager(request: Request, page: Any) -> dict[str, Any]:
+def _pager(request: Request, page: Page) -> dict[str, Any]:
     """Links to the previous and next pages, keeping the other query parameters."""
 
     def link(offset: int) -> str:
