@@ -111,6 +111,9 @@ def test_article_carries_text_junk_and_annotation_spans(client: TestClient) -> N
         with_junk += bool(article["removed"])
     assert with_junk >= 1
     assert client.get("/api/articles/no-such-article").status_code == 404
+    french = client.get("/api/articles", params={"language": "fr"}).json()
+    assert french["total"] == len(french["items"]) >= 1
+    assert french["total"] < len(listed)
 
 
 def test_full_text_search_finds_words_and_treats_operators_as_text(client: TestClient) -> None:

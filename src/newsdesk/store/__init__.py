@@ -122,9 +122,15 @@ class Store:
                 item["updated_at"] = item["updated_at"].isoformat() if item["updated_at"] else None
                 yield item
 
-    def count(self) -> int:
+    def count(self, language: str | None = None, outlet: str | None = None) -> int:
+        """How many articles are stored (in this language, from this outlet)."""
+        query = select(func.count()).select_from(articles)
+        if language:
+            query = query.where(articles.c.language == language)
+        if outlet:
+            query = query.where(articles.c.outlet == outlet)
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
+            return int(conn.execute(query).scalar_one())
 
     def _write_batch(self, batch: list[Article], report: IngestReport) -> None:
         latest: dict[str, Article] = {}

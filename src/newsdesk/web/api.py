@@ -136,7 +136,8 @@ def articles(
             page = search_articles(conn, q, limit, offset)
         return page.to_json()
     items = list(app.store.iter_articles(limit=limit, offset=offset, language=language, outlet=outlet))
-    return {"items": items, "total": app.store.count(), "limit": limit, "offset": offset}
+    total = app.store.count(language=language, outlet=outlet)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/articles/{article_id:path}", summary="One article with its annotations")
