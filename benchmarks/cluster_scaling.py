@@ -4,7 +4,9 @@ Times adding 1,000 synthetic articles (median of three consecutive batches) to a
 clusterer that already holds 1,000 articles, and to one that holds 100,000 (same generator: events of a few
 articles each, spread over two years, with names and dates), and reports the
 ratio and the process's peak memory. Embeddings are synthetic unit vectors, so
-this measures the linking itself, not the encoder.
+this measures the linking itself, not the encoder. It also reports the cost per
+article of the same-event decision (evidence against each candidate story's core,
+and the model), and its share of the whole.
 
     python benchmarks/cluster_scaling.py [--large 100000] [--batch 1000]
 """
@@ -42,29 +44,60 @@ def synthetic(n: int, seed: int, start: int = 0) -> list[tuple[ArticleFeatures, 
         for _ in range(int(rng.integers(1, 9))):
             vector = centre + rng.normal(scale=0.35, size=512).astype(np.float32)
             vector /= np.linalg.norm(vector)
+            head = vector + rng.normal(scale=0.2, size=512).astype(np.float32)
             terms = Counter(rng.choice(words, size=60).tolist())
-            features = ArticleFeatures(id=f"a{i}", vector=vector, language="en", published=day, terms=terms)
+            body = Counter(rng.choice(words, size=200).tolist())
+            features = ArticleFeatures(
+                id=f"a{i}",
+                vector=vector,
+                head_vector=head / np.linalg.norm(head),
+                language="en",
+                published=day,
+                terms=terms,
+                head=Counter(rng.choice(words, size=10).tolist()),
+                body=body,
+            )
             items.append((features, names))
             i += 1
     return items[:n]
 
 
-def time_batch(prefill: int, batch: int, repeats: int = REPEATS) -> float:
+class _Timed:
+    """Wraps the clusterer's decision (candidates: evidence and model) to time it."""
+
+    def __init__(self, clusterer: StoryClusterer) -> None:
+        self.seconds = 0.0
+        self._candidates = clusterer.candidates
+        clusterer.candidates = self  # type: ignore[method-assign]
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        started = time.perf_counter()
+        try:
+            return self._candidates(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def time_batch(prefill: int, batch: int, repeats: int = REPEATS) -> tuple[float, float]:
     """Median time to add `batch` new articles, over `repeats` consecutive batches (one run's timing
-    swings with what else the machine and the garbage collector are doing)."""
+    swings with what else the machine and the garbage collector are doing), and the median time of
+    those batches spent deciding which story each article joins."""
     clusterer = StoryClusterer()
     for features, names in synthetic(prefill, seed=1):
         clusterer.add(features, names)
-    timings = []
+    timed = _Timed(clusterer)
+    timings, deciding = [], []
     for r in range(repeats):
         extra = synthetic(batch, seed=2 + r, start=prefill + r * batch)
         for features, _ in extra:  # each batch follows the corpus in time
             features.published = date(2025, 1, 2 + r)
+        timed.seconds = 0.0
         started = time.perf_counter()
         for features, names in extra:
             clusterer.add(features, names)
         timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+        deciding.append(timed.seconds)
+    return statistics.median(timings), statistics.median(deciding)
 
 
 def main() -> int:
@@ -73,14 +106,18 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1_000)
     args = parser.parse_args()
-    small = time_batch(args.small, args.batch)
-    large = time_batch(args.large, args.batch)
+    small, small_decision = time_batch(args.small, args.batch)
+    large, large_decision = time_batch(args.large, args.batch)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "batch": args.batch,
         f"add_to_{args.small}_s": round(small, 2),
         f"add_to_{args.large}_s": round(large, 2),
         "ratio": round(large / small, 2),
+        "ms_per_article": round(1000 * large / args.batch, 2),
+        "decision_ms_per_article": round(1000 * large_decision / args.batch, 2),
+        "decision_share": round(large_decision / large, 2),
+        "decision_ratio": round(large_decision / small_decision, 2) if small_decision else None,
         "peak_memory_mb": round(peak_mb),
         "target": TARGET_RATIO,
     }

@@ -175,3 +175,62 @@ def test_oversized_jsonl_line_is_skipped_and_the_next_read(tmp_path: Path, monke
     assert "per-record limit" in items[0].problem
     assert isinstance(items[1], RawDocument)
     assert items[1].id == "small"
+
+
+def test_worker_errors_survive_pickling() -> None:
+    import pickle
+
+    error = pickle.loads(pickle.dumps(InputError("feed.jsonl:7", "no article text left after removing boilerplate")))
+    assert (error.source, error.problem) == ("feed.jsonl:7", "no article text left after removing boilerplate")
+    assert str(error) == "feed.jsonl:7: no article text left after removing boilerplate"
+
+
+TOWNS = ("Arlen", "Brisk", "Corvale", "Dunmere", "Eskby", "Fallow", "Grent", "Holm", "Ivers", "Jarrow")
+
+
+@pytest.fixture(scope="module")
+def batch_with_junk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 short reports in one JSON Lines file, record 150 nothing but web junk. Worker processes
+    extract batches this size, and the junk record's error has to travel back from one of them."""
+    path = tmp_path_factory.mktemp("batch") / "feed.jsonl"
+    lines = []
+    for i in range(300):
+        town = TOWNS[i % len(TOWNS)]
+        text = (
+            f"{town} council meeting number {i}\n\n"
+            f"The {town} council approved plan {i} for the harbour on day {i % 28 + 1} after a debate.\n\n"
+            f"Mayor Lena Okoro said the plan {i} would cost {i + 10} thousand euros."
+        )
+        if i == 149:
+            text = "Share this article\nFollow us on Twitter\nSubscribe to our newsletter"
+        lines.append(json.dumps({"id": f"r{i:03d}", "text": text, "published": f"2025-03-{i % 28 + 1:02d}"}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["extract", "analyze", "cluster", "brief", "ingest"])
+def test_a_junk_record_in_a_batch_of_300_is_reported_and_every_other_article_returned(
+    batch_with_junk: Path, tmp_path: Path, command: str
+) -> None:
+    """Default job count (worker processes): one stderr line for the bad record, the 299 others out."""
+    args = [command, str(batch_with_junk)]
+    if command == "ingest":
+        args += ["--db", str(tmp_path / "news.db")]
+    if command == "analyze":
+        args += ["--format", "jsonl"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsdesk: error:")]
+    assert errors == [f"newsdesk: error: {batch_with_junk}:150: no article text left after removing boilerplate"]
+    assert "Traceback" not in result.stderr
+    if command in ("extract", "cluster"):
+        ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    elif command == "analyze":
+        ids = [json.loads(line)["id"] for line in result.stdout.splitlines() if "id" in json.loads(line)]
+    elif command == "brief":
+        ids = [s["id"] for story in json.loads(result.stdout)["stories"] for s in story["sources"]]
+    else:
+        listed = CliRunner().invoke(cli, ["list", "--db", str(tmp_path / "news.db")]).stdout
+        ids = [row["id"] for row in map(json.loads, listed.splitlines())]
+        assert json.loads(result.stdout)["articles_in_db"] == 299
+    assert sorted(ids) == [f"r{i:03d}" for i in range(300) if i != 149]

@@ -47,3 +47,65 @@ def test_event_gold_cuts_stories_at_gaps_between_dated_reports() -> None:
     assert split[3] == split[4] == split[5]
     assert split[2] == split[3]  # the undated report goes with the larger part
     assert split[6] != split[0]  # other stories are never joined
+
+
+def test_rated_pairs_score_sharing_a_story() -> None:
+    from newsdesk.evaluate.streams import RatedPair, pair_scores
+
+    pairs = [
+        RatedPair("a", "b", True, "en-en"),
+        RatedPair("c", "d", True, "de-en"),
+        RatedPair("a", "e", False, "en-en"),
+        RatedPair("f", "g", False, "es-es"),
+    ]
+    stories = {"a": "s1", "b": "s1", "c": "s2", "d": "s3", "e": "s1", "f": "s4"}  # g was not returned
+    scores = pair_scores(stories, pairs)
+    assert (scores["precision"], scores["recall"]) == (0.5, 0.5)  # a-e wrongly together, c-d apart
+    assert scores["pairs"] == 4
+
+
+def test_same_story_groups_join_rated_pairs_transitively() -> None:
+    from newsdesk.evaluate.same_event import same_story_groups
+    from newsdesk.evaluate.streams import RatedPair
+
+    rated = [RatedPair("a", "b", True, "en-en"), RatedPair("b", "c", True, "en-de"), RatedPair("c", "d", False, "")]
+    groups = same_story_groups(["a", "b", "c", "d", "e"], rated)
+    assert groups[0] == groups[1] == groups[2]
+    assert len({groups[0], groups[3], groups[4]}) == 3
+
+
+def test_a_synthetic_fortnight_is_the_same_for_a_seed_and_names_the_head_of_state() -> None:
+    from newsdesk.evaluate.streams import HEAD_OF_STATE, fortnight
+    from newsdesk.model import Article
+
+    articles = [
+        Article(id=f"{t}-{k}", text=f"Report {k} of event {t}.\nMore on {t}.") for t in range(12) for k in range(6)
+    ]
+    gold = [f"{t}_ecb" if t % 2 else f"{t - 1}_ecbplus" for t in range(12) for _ in range(6)]
+    first, labels = fortnight(articles, gold, seed=3)
+    again, _ = fortnight(articles, gold, seed=3)
+    assert [a.text for a in first] == [a.text for a in again]
+    assert len(first) == 50
+    assert len(set(labels)) == 10
+    assert {a.outlet for a in first} == {f"outlet-{k}" for k in range(1, 6)}
+    days = sorted(a.published for a in first)
+    assert days[0] >= "2024-03-04"
+    assert days[-1] <= "2024-03-19"
+    assert sum(HEAD_OF_STATE in a.text.split("\n")[1] for a in first) >= 30  # in the lead, most reports
+
+
+def test_the_same_event_model_is_refitted_identically() -> None:
+    import numpy as np
+
+    from newsdesk.evaluate.same_event import Examples, fit_classifier
+    from newsdesk.linking.same_event import FEATURE_NAMES
+
+    rng = np.random.default_rng(0)
+    examples = Examples("toy")
+    for _ in range(400):
+        row = rng.random(len(FEATURE_NAMES)).tolist()
+        examples.add(row, row[0] + 0.2 * rng.random() > 0.6, 0)
+    x, _ = examples.arrays()
+    first, second = fit_classifier([examples]), fit_classifier([examples])
+    assert np.array_equal(first.predict_proba(x), second.predict_proba(x))
+    assert first.predict_proba(x)[:, 1][x[:, 0] > 0.9].mean() > 0.8  # monotone in the evidence

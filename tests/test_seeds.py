@@ -199,3 +199,35 @@ def test_seed_brief_lists_natos_proposals_with_the_outlets_reporting_them(seed_s
     assert any({s["article"][:3] for s in f["sources"]} >= {"001", "004"} for f in nuclear)
     proposed = {p["actor"] for p in seed_storyline["positions"] if p["kind"] == "proposed"}
     assert proposed & {"NATO", "North Atlantic Treaty Organization", "Jens Stoltenberg"}
+
+
+def test_seeds_are_three_stories_of_one_storyline(shared_data: Path, tmp_path: Path) -> None:
+    """December's preparation, the NATO-Russia Council of 12 January, the written answers of 26
+    January: three events, one storyline (`newsdesk cluster`, publication dates supplied)."""
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    path = tmp_path / "seeds.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": seed,
+                    "text": (shared_data / "seeds" / f"{seed}.txt").read_text(encoding="utf-8"),
+                    "published": published,
+                }
+            )
+            + "\n"
+            for seed, published in SEED_PUBLISHED.items()
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["cluster", str(path)])
+    assert result.exit_code == 0, result.stderr
+    rows = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    stories: dict[str, set[str]] = {}
+    for seed, published in SEED_PUBLISHED.items():
+        stories.setdefault(rows[seed]["story"], set()).add(published)
+    assert sorted(map(sorted, stories.values())) == [["2021-12-17"], ["2022-01-12"], ["2022-01-26", "2022-01-27"]]
+    assert len({r["storyline"] for r in rows.values()}) == 1

@@ -133,3 +133,30 @@ def test_entities_merged_since_they_were_stored_resolve_to_their_identity(tmp_pa
         found = store.get_entities(["person-1", "person-2", "person-9"])
     assert {key: entity.id for key, entity in found.items()} == {"person-1": "person-1", "person-2": "person-1"}
     assert found["person-2"].name == "Alexander Grushko"
+
+
+def test_a_schema_4_store_gains_head_vectors_and_resumes_its_stories(tmp_path: Path, demo_corpus: Path) -> None:
+    """Stores written before the same-event model (schema 4) have no head vectors nor fits: they are
+    migrated in place, their stories resume, and new articles still join them."""
+    import json
+
+    from click.testing import CliRunner
+    from sqlalchemy import text
+
+    from newsdesk.cli import cli
+
+    db = tmp_path / "news.db"
+    talks = [demo_corpus / "meridianpost-geneva-dam-talks.txt", demo_corpus / "globalledger-varsha-talks.html"]
+    assert CliRunner().invoke(cli, ["ingest", str(talks[0]), "--db", str(db)]).exit_code == 0
+    with Store(db) as store, store.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE article_features DROP COLUMN head_vector"))
+        conn.execute(text("UPDATE article_features SET keys = json_remove(keys, '$.fit', '$.head', '$.body')"))
+        conn.execute(text("UPDATE newsdesk_info SET value = '4' WHERE key = 'schema_version'"))
+    result = CliRunner().invoke(cli, ["ingest", str(talks[1]), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with Store(db) as store, store.engine.connect() as conn:
+        assert conn.execute(text("SELECT value FROM newsdesk_info WHERE key = 'schema_version'")).scalar() == "5"
+        heads = dict(conn.execute(text("SELECT article, head_vector IS NOT NULL FROM article_features")).all())
+    assert heads == {"meridianpost-geneva-dam-talks": 0, "globalledger-varsha-talks": 1}
+    rows = [json.loads(line) for line in CliRunner().invoke(cli, ["stories", "--db", str(db)]).stdout.splitlines()]
+    assert [sorted(r["articles"]) for r in rows] == [sorted(t.stem for t in talks)]

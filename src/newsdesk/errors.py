@@ -23,6 +23,10 @@ class InputError(NewsdeskError):
         self.source = source
         self.problem = problem
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Worker processes send these back to the parent: rebuild from both fields, not the message.
+        return type(self), (self.source, self.problem)
+
 
 class StoreError(NewsdeskError):
     """The article store could not be opened, migrated or written."""

@@ -65,10 +65,10 @@ class StoryLinker:
         self.store = store
         self.clusterer = StoryClusterer()
         with store.engine.connect() as conn:
-            for features, mentions, story, storyline, minhash, original in load_recent(
+            for features, mentions, story, storyline, minhash, original, fit in load_recent(
                 conn, self.clusterer.settings.keep_days
             ):
-                self.clusterer.restore(features, mentions, story, storyline, minhash, original)
+                self.clusterer.restore(features, mentions, story, storyline, minhash, original, fit)
 
     def link(self, pairs: list[tuple[Article, Analysis]]) -> None:
         """Assign stories in publication order and write them, with storylines, in one transaction."""

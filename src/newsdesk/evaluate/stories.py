@@ -1,7 +1,22 @@
-"""Story clustering scores: BCubed F1 against gold stories, and how often translations meet.
+"""Story clustering scores on every dev set and dense stream, for the shipped model and held out.
 
-ECB+ has two look-alike events per topic (the hard case); MEANTIME has each
-story in four languages (translations must land together).
+Sets (each read as `newsdesk cluster` reads it):
+
+- `ecbplus`: ECB+ topics 1-35, two look-alike events per topic; BCubed F1 against the gold
+  sub-topics (`raw`) and against them cut at week-long gaps between dated reports (`event`).
+- `ecbplus_undated`: the same with publication dates removed, so time cannot tell events apart.
+- `meantime`: thirty Wikinews stories in four languages each.
+- `semeval`: every article of the SemEval-2022 Task 8 pairs (ten languages, one news period, no
+  dates) in one run, scored on its rated pairs (`streams.pair_scores`).
+- `fortnight_ecbplus`: ten ECB+ events of one field (crime, sports) in two weeks, most reports
+  naming one head of state in their lead (`streams.fortnight`), several seeded draws.
+- `fortnight_<name>`, `holdout_<name>`: the hand-written fortnights in `benchmarks/streams/` (ten
+  events by five outlets each, one country's news, nearly everything naming its leader; Lusara's in
+  five languages). The model is fitted on the `fortnight_` ones, never on the `holdout_` one.
+
+`held_out` scores each set with a model fitted without it: ECB+ by topic halves, MEANTIME by
+story halves, SemEval by halves of its pair graph, each hand-written fortnight left out whole.
+Topic halves are reported per set so that a rule tuned to one half shows.
 """
 
 from __future__ import annotations
@@ -9,13 +24,26 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..model import Article
+from .streams import ECB_FIELDS, RatedPair, fortnight, pair_scores
 
-__all__ = ["bcubed", "evaluate_stories", "fit_story_weights", "load_set", "split_at_gaps"]
+__all__ = [
+    "Corpus",
+    "bcubed",
+    "evaluate_stories",
+    "fit_same_event",
+    "load_corpora",
+    "load_set",
+    "split_at_gaps",
+]
+
+STREAMS = Path(__file__).resolve().parents[3] / "benchmarks" / "streams"  # hand-written fortnights
+FORTNIGHT_DRAWS = (("crime", range(6)), ("sports", range(4)))
 
 
 def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> tuple[float, float, float]:
@@ -34,11 +62,9 @@ def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> tuple[flo
     return precision, recall, f1
 
 
-SETS = ("ecbplus_dev", "meantime_airbus")
-
-
-def load_set(path: Path) -> tuple[list[Article], list[str]]:
-    """A clustering dev set read as the CLI reads it (junk filter, dates found in the text), with gold stories."""
+def load_set(path: Path, key: str = "story") -> tuple[list[Article], list[str]]:
+    """A clustering set read as the CLI reads it (junk filter, dates found in the text), with the gold
+    story of each article from its `key` field."""
     from ..extraction import ExtractSettings, iter_extract
     from ..sources import iter_documents
 
@@ -47,7 +73,7 @@ def load_set(path: Path) -> tuple[list[Article], list[str]]:
         for line in lines:
             if line.strip():
                 record = json.loads(line)
-                gold[record["id"]] = record["story"]
+                gold[str(record["id"])] = record[key]
     articles = [a for a in iter_extract(iter_documents([str(path)]), ExtractSettings()) if isinstance(a, Article)]
     return articles, [gold[a.id] for a in articles]
 
@@ -77,89 +103,195 @@ def split_at_gaps(gold: Sequence[str], articles: Sequence[Article], days: int = 
     return out
 
 
-def evaluate_stories(data_dir: Path) -> dict[str, Any]:
-    """Story BCubed on ECB+ and MEANTIME, and the share of MEANTIME stories whose translations share a story."""
-    from ..analysis import Analyzer
-    from ..linking.pipeline import cluster_articles
+@dataclass(slots=True)
+class Corpus:
+    """One evaluation set, analysed and featurised once: gold stories, or rated pairs."""
 
-    results: dict[str, Any] = {}
-    for name in SETS:
-        path = data_dir / "dev" / "clustering" / f"{name}.jsonl"
-        if not path.is_file():
-            continue
+    name: str
+    articles: list[Article]
+    gold: list[str]  # gold story per article (for rated streams: the same-story pairs joined)
+    features: list[Any] = field(default_factory=list)  # ArticleFeatures per article
+    halves: list[int] = field(default_factory=list)  # 0/1 per article: which half it is held out in
+    raw_gold: list[str] | None = None  # ECB+: the sub-topics before cutting at gaps
+    pairs: list[RatedPair] | None = None  # SemEval: the rated pairs it is scored on
+    train: bool = True  # whether the model learns from it (ECB+-built fortnights only test)
+    topics: list[str] = field(default_factory=list)
+
+
+def load_corpora(data_dir: Path | None, streams: Path = STREAMS, quick: bool = False) -> list[Corpus]:
+    """Every set available: the dev sets under `data_dir` and the hand-written fortnights."""
+    from .same_event import pair_components, same_story_groups
+    from .streams import semeval_articles, undated
+
+    corpora: list[Corpus] = []
+    clustering = data_dir / "dev" / "clustering" if data_dir else None
+    if clustering and (clustering / "ecbplus_dev.jsonl").is_file():
+        articles, gold = load_set(clustering / "ecbplus_dev.jsonl")
+        topics = [g.split("_")[0] for g in gold]
+        halves = [int(t) % 2 for t in topics]
+        corpora.append(Corpus("ecbplus", articles, split_at_gaps(gold, articles), halves=halves, raw_gold=gold))
+        corpora[-1].topics = topics
+        corpora.append(Corpus("ecbplus_undated", undated(articles), list(gold), halves=halves, topics=topics))
+        if not quick:
+            for field_name, seeds in FORTNIGHT_DRAWS:
+                for seed in seeds:
+                    drawn, labels = fortnight(articles, corpora[0].gold, seed, ECB_FIELDS[field_name])
+                    corpora.append(Corpus(f"fortnight_ecbplus_{field_name}_{seed}", drawn, labels, train=False))
+    if clustering and (clustering / "meantime_airbus.jsonl").is_file():
+        articles, gold = load_set(clustering / "meantime_airbus.jsonl")
+        order = {g: n for n, g in enumerate(sorted(set(gold)))}
+        corpora.append(Corpus("meantime", articles, gold, halves=[order[g] % 2 for g in gold]))
+    semeval = data_dir / "dev" / "similarity" / "semeval_train.csv" if data_dir else None
+    if semeval and semeval.is_file() and not quick:
+        articles, pairs = semeval_articles(semeval)
+        components = pair_components(pairs)
+        order = {c: n for n, c in enumerate(sorted(set(components.values())))}
+        halves = [order[components[a.id]] % 2 if a.id in components else 0 for a in articles]
+        gold = same_story_groups([a.id for a in articles], pairs)
+        corpora.append(Corpus("semeval", articles, gold, halves=halves, pairs=pairs))
+    for path in sorted(streams.glob("*.jsonl")) if streams.is_dir() else []:
+        articles, gold = load_set(path, key="event")
+        # holdout_* streams are never trained on: `make test` checks the shipped model on one
+        corpora.append(Corpus(path.stem, articles, gold, train=not path.stem.startswith("holdout_")))
+    return corpora
+
+
+def featurise(corpora: Iterable[Corpus], log: Callable[[str], None] = lambda _: None) -> None:
+    """Analyse every article and compute its linking features, as `newsdesk cluster` does."""
+    from ..analysis import Analyzer
+    from ..linking.pipeline import iter_features
+
+    for corpus in corpora:
         started = time.perf_counter()
-        articles, gold = load_set(path)
-        analyses = list(Analyzer().analyze(articles))
-        assignments = cluster_articles(zip(articles, analyses, strict=True))
-        p, r, f = bcubed([a.story for a in assignments], gold)
-        entry: dict[str, Any] = {
-            "articles": len(articles),
-            "gold_stories": len(set(gold)),
-            "predicted_stories": len({a.story for a in assignments}),
-            "precision": round(p, 4),
-            "recall": round(r, 4),
-            "f1": round(f, 4),
-            "storylines": len({a.storyline for a in assignments}),
-            "copies": sum(1 for a in assignments if a.copy and a.copy.kind == "copy"),
-            "translations": sum(1 for a in assignments if a.copy and a.copy.kind == "translation"),
-        }
-        p, r, f = bcubed([a.story for a in assignments], split_at_gaps(gold, articles))
-        entry["event_gold"] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
-        if name == "meantime_airbus":
-            by_story: dict[str, set[str]] = defaultdict(set)
-            for label, assignment in zip(gold, assignments, strict=True):
-                by_story[label].add(assignment.story)
-            entry["translations_together"] = round(sum(len(s) == 1 for s in by_story.values()) / len(by_story), 4)
-        entry["seconds"] = round(time.perf_counter() - started, 1)
-        results[name] = entry
+        analyses = list(Analyzer().analyze(corpus.articles))
+        corpus.features = [f for f, _ in iter_features(zip(corpus.articles, analyses, strict=True))]
+        log(f"{corpus.name}: {len(corpus.articles)} articles analysed in {time.perf_counter() - started:.0f} s")
+
+
+def cluster(corpus: Corpus, model: Any = None, only: Sequence[int] | None = None, settings: Any = None) -> list[str]:
+    """The story of each article (of `only`, when given) clustered in one run."""
+    from ..linking.pipeline import cluster_features
+
+    indexes = list(range(len(corpus.features))) if only is None else list(only)
+    assignments = cluster_features([_fresh(corpus.features[i]) for i in indexes], settings, model)
+    return [a.story for a in assignments]
+
+
+def score(corpus: Corpus, stories: Sequence[str], only: Sequence[int] | None = None) -> dict[str, Any]:
+    """Scores of a clustering of the corpus (or of the articles `only`)."""
+    indexes = list(range(len(corpus.articles))) if only is None else list(only)
+    if corpus.pairs is not None:
+        story_of = {corpus.articles[i].id: s for i, s in zip(indexes, stories, strict=True)}
+        wanted = {corpus.articles[i].id for i in indexes}
+        return pair_scores(story_of, [p for p in corpus.pairs if p.first in wanted and p.second in wanted])
+    gold = [corpus.gold[i] for i in indexes]
+    p, r, f = bcubed(stories, gold)
+    result: dict[str, Any] = {"f1": round(f, 4), "precision": round(p, 4), "recall": round(r, 4)}
+    result |= {"articles": len(indexes), "gold_stories": len(set(gold)), "stories": len(set(stories))}
+    if corpus.raw_gold is not None:
+        result["raw_f1"] = round(bcubed(stories, [corpus.raw_gold[i] for i in indexes])[2], 4)
+    if corpus.topics:  # ECB+: how the two topic halves fare within this clustering
+        for half in (0, 1):
+            part = [k for k, i in enumerate(indexes) if corpus.halves[i] == half]
+            if part:
+                f_half = bcubed([stories[k] for k in part], [gold[k] for k in part])[2]
+                result[f"{'even' if half == 0 else 'odd'}_topics_f1"] = round(f_half, 4)
+    return result
+
+
+def evaluate_stories(
+    data_dir: Path | None, held_out: bool = True, log: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """Scores of the shipped model on every set, and (held_out) of models fitted without each set."""
+    corpora = load_corpora(data_dir)
+    featurise(corpora, log)
+    results: dict[str, Any] = {}
+    for corpus in corpora:
+        started = time.perf_counter()
+        results[corpus.name] = {"shipped_model": score(corpus, cluster(corpus))}
+        results[corpus.name]["seconds"] = round(time.perf_counter() - started, 1)
+    draws = [results[c.name]["shipped_model"]["f1"] for c in corpora if c.name.startswith("fortnight_ecbplus")]
+    if draws:
+        results["fortnight_ecbplus_mean"] = {"f1": round(sum(draws) / len(draws), 4), "min": min(draws)}
+    if held_out:
+        for name, entry in held_out_scores(corpora, log).items():
+            results[name]["held_out"] = entry
     return results
 
 
-def fit_story_weights(data_dir: Path, l2: float = 1.0, steps: int = 6000) -> dict[str, Any]:
-    """Fit the story score's logistic-regression weights on the dev sets.
+def held_out_scores(
+    corpora: Sequence[Corpus], log: Callable[[str], None] = lambda _: None, settings: Any = None
+) -> dict[str, Any]:
+    """Each set scored with a model fitted without it (halves for the dev sets, whole for fortnights)."""
+    from ..linking.same_event import SameEventModel
+    from .same_event import fit_classifier
 
-    Articles are added in time order with their gold story (teacher forcing); every candidate
-    story the clusterer would consider becomes one example, positive when it is the article's
-    gold event. Plain gradient descent: a dozen features need nothing heavier.
-    """
-    import numpy as np
-
-    from ..analysis import Analyzer
-    from ..linking.pipeline import iter_features, time_order
-    from ..linking.stories import FEATURES, StoryClusterer
-
-    rows: list[list[float]] = []
-    labels: list[float] = []
-    for name in SETS:
-        path = data_dir / "dev" / "clustering" / f"{name}.jsonl"
-        if not path.is_file():
+    examples = {c.name: corpus_examples(c) for c in corpora if c.train}
+    out: dict[str, Any] = {}
+    for corpus in corpora:
+        if not corpus.train:
             continue
-        articles, gold = load_set(path)
-        items = list(iter_features(zip(articles, Analyzer().analyze(articles), strict=True)))
-        clusterer = StoryClusterer()
-        story_of_gold: dict[str, str] = {}
-        gold_of_story: dict[str, str] = {}
-        for i in time_order([features for features, _ in items]):
-            features, mentions = items[i]
-            for candidate in clusterer.candidates(features, mentions):
-                rows.append(candidate.features)
-                labels.append(float(gold_of_story[candidate.story] == gold[i]))
-            assignment = clusterer.assign(features, mentions, story_of_gold.get(gold[i]))
-            story_of_gold[gold[i]] = assignment.story
-            gold_of_story[assignment.story] = gold[i]
-    if not rows:
-        return {}
-    x = np.hstack([np.ones((len(rows), 1)), np.asarray(rows)])
-    y = np.asarray(labels)
-    weights = np.zeros(x.shape[1])
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-x @ weights))
-        gradient = x.T @ (p - y) / len(y)
-        gradient[1:] += l2 * weights[1:] / len(y)
-        weights -= 0.5 * gradient
+        if corpus.halves:
+            parts = []
+            for half in (0, 1):
+                train = [ex.subset([h != half for h in ex.halves]) for ex in examples.values()]
+                model = SameEventModel.of(fit_classifier(train))
+                only = [i for i, h in enumerate(corpus.halves) if h == half]
+                if corpus.pairs is not None:  # a rated stream is clustered whole, scored on the held-out pairs
+                    stories = cluster(corpus, model, settings=settings)
+                    keep = [i for i in range(len(corpus.articles)) if corpus.halves[i] == half]
+                    parts.append(score(corpus, [stories[i] for i in keep], keep))
+                else:
+                    parts.append(score(corpus, cluster(corpus, model, only, settings), only))
+            out[corpus.name] = {"halves": parts, **_pooled(parts)}
+        else:
+            train = [ex for name, ex in examples.items() if name != corpus.name]
+            model = SameEventModel.of(fit_classifier(train))
+            out[corpus.name] = score(corpus, cluster(corpus, model, settings=settings))
+        log(f"{corpus.name}: held out {out[corpus.name].get('f1')}")
+    return out
+
+
+def _pooled(parts: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Article-weighted (or pair-weighted) means of the halves' scores."""
+    weights = [p.get("articles", p.get("pairs", 1)) for p in parts]
+    total = sum(weights) or 1
     return {
-        "examples": len(rows),
-        "positives": int(y.sum()),
-        "weights": [round(float(w), 2) for w in weights],
-        "features": ["intercept", *FEATURES],
+        key: round(sum(p[key] * w for p, w in zip(parts, weights, strict=True)) / total, 4)
+        for key in ("f1", "precision", "recall")
     }
+
+
+def corpus_examples(corpus: Corpus) -> Any:
+    """Training examples of a corpus, each tagged with the half of the article it was made for."""
+    from .same_event import rated_examples, replay_examples
+
+    features = [_fresh(f) for f in corpus.features]
+    if corpus.pairs is not None:
+        return rated_examples(corpus.name, features, corpus.pairs, corpus.gold, corpus.halves)
+    return replay_examples(corpus.name, features, corpus.gold, corpus.halves or None)
+
+
+def fit_same_event(
+    data_dir: Path | None, out: Path | None = None, log: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """Fit the same-event model on every training set and write it into the package."""
+    from ..linking import same_event
+    from .same_event import fit_classifier, save_model
+
+    corpora = [c for c in load_corpora(data_dir) if c.train]
+    featurise(corpora, log)
+    examples = [corpus_examples(c) for c in corpora]
+    classifier = fit_classifier(examples)
+    meta = {
+        "sets": {ex.name: {"examples": len(ex.rows), "positives": int(sum(ex.labels))} for ex in examples},
+        "fitted_by": "newsdesk eval stories --fit",
+    }
+    path = out or Path(same_event.__file__).with_name(same_event.MODEL_FILE)
+    digest = save_model(classifier, path, meta)
+    return {"model": str(path), "sha256": digest, **meta}
+
+
+def _fresh(features: Any) -> Any:
+    """A copy the clusterer may annotate (it sets MinHash values and mentions on what it is given)."""
+    return replace(features)

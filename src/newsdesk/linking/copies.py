@@ -15,7 +15,7 @@ from datasketch import MinHash, MinHashLSH
 
 from .features import ArticleFeatures
 
-__all__ = ["COPY_JACCARD", "TRANSLATION_SIMILARITY", "CopyDetector", "CopyLink"]
+__all__ = ["COPY_JACCARD", "TRANSLATION_SIMILARITY", "CopyDetector", "CopyLink", "minhash_of"]
 
 COPY_JACCARD = 0.5  # share of 5-word shingles two texts must have in common to be copies
 TRANSLATION_SIMILARITY = 0.92  # embedding cosine of an article and its translation (MEANTIME dev set)
@@ -124,6 +124,11 @@ class CopyDetector:
     def _root(self, article: str) -> str:
         """A copy of a copy is a copy of the first original."""
         return self._original.get(article, article)
+
+
+def minhash_of(features: ArticleFeatures) -> np.ndarray | None:
+    """The MinHash values of an article's shingles (None without any), as the detector makes them."""
+    return _minhash(features.shingles).hashvalues if features.shingles else None
 
 
 def _minhash(shingles: frozenset[str]) -> MinHash:

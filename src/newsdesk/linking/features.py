@@ -20,8 +20,19 @@ import numpy as np
 from ..analysis.entities import name_key
 from ..model import Analysis, Article
 
-__all__ = ["ArticleFeatures", "Embedder", "features_of", "lead_terms", "mention_counts", "parse_date"]
+__all__ = [
+    "ArticleFeatures",
+    "Embedder",
+    "body_terms",
+    "features_of",
+    "head_terms",
+    "lead_terms",
+    "mention_counts",
+    "parse_date",
+]
 
+BODY_TERMS = 200  # words kept per article for comparing whole texts
+HEAD_SENTENCES = 2  # title and first sentence (or the first two): what happened, before any background
 LEAD_SENTENCES = 8  # the lead says what happened; later paragraphs drift into background
 MAX_SENTENCE_CHARS = 400
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(\[A-ZÀ-Ý0-9])|\n+")
@@ -49,7 +60,12 @@ class ArticleFeatures:
     numbers: frozenset[str] = field(default_factory=frozenset)
     shingles: frozenset[str] = field(default_factory=frozenset)  # for near-duplicate detection
     terms: Counter[str] = field(default_factory=Counter)  # content words of title and lead
+    body: Counter[str] = field(default_factory=Counter)  # content words of the whole text (most frequent)
     outlet: str | None = None
+    mentions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (label, name key) -> count
+    head_vector: np.ndarray | None = None  # unit-length embedding of the head (title and first sentence)
+    head: Counter[str] = field(default_factory=Counter)  # content words of the head
+    minhash: np.ndarray | None = None  # MinHash values of the shingles, set by the copy detector
 
 
 class Embedder:
@@ -90,17 +106,38 @@ class Embedder:
 
     def embed_articles(self, articles: list[Article]) -> np.ndarray:
         """One unit vector per article: the mean of its title and lead sentences."""
+        return self.embed_leads(articles)[0]
+
+    def embed_leads(self, articles: list[Article]) -> tuple[np.ndarray, np.ndarray]:
+        """Per article, the unit mean of its title and lead sentences, and of its head alone (title
+        and first sentence: what happened); each sentence is encoded once for both."""
         chunks: list[str] = []
         owners: list[int] = []
+        heads: list[int] = []
         for i, article in enumerate(articles):
-            for sentence in lead_sentences(article):
+            for n, sentence in enumerate(lead_sentences(article)):
                 chunks.append(sentence)
                 owners.append(i)
+                if n < HEAD_SENTENCES:
+                    heads.append(len(chunks) - 1)
+        encoded = self.encode(chunks) if chunks else np.zeros((0, 512), dtype=np.float32)
         vectors = np.zeros((len(articles), 512), dtype=np.float32)
+        head = np.zeros((len(articles), 512), dtype=np.float32)
         if chunks:
-            np.add.at(vectors, np.asarray(owners), self.encode(chunks))
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms == 0, 1, norms)
+            np.add.at(vectors, np.asarray(owners), encoded)
+            np.add.at(head, np.asarray(owners)[heads], encoded[heads])
+        return _unit(vectors), _unit(head)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+def head_terms(article: Article) -> Counter[str]:
+    """Content words of the head (title and first sentence), lowercased, with their counts."""
+    words = _TERM.findall(" ".join(lead_sentences(article)[:HEAD_SENTENCES]).casefold())
+    return Counter(word for word in words if word not in _STOP)
 
 
 def lead_sentences(article: Article) -> list[str]:
@@ -117,7 +154,9 @@ def lead_sentences(article: Article) -> list[str]:
     return parts or [article.text[:MAX_SENTENCE_CHARS] or " "]
 
 
-def features_of(article: Article, analysis: Analysis | None, vector: np.ndarray) -> ArticleFeatures:
+def features_of(
+    article: Article, analysis: Analysis | None, vector: np.ndarray, head_vector: np.ndarray | None = None
+) -> ArticleFeatures:
     """Features of one analysed article (analysis may be None: embedding and shingles only)."""
     entities, places, dates, numbers = set(), set(), set(), set()
     if analysis is not None:
@@ -142,6 +181,10 @@ def features_of(article: Article, analysis: Analysis | None, vector: np.ndarray)
         shingles=frozenset(shingles(article.text)),
         outlet=article.outlet,
         terms=lead_terms(article),
+        body=body_terms(article),
+        mentions=mention_counts(analysis),
+        head_vector=head_vector,
+        head=head_terms(article),
     )
 
 
@@ -149,6 +192,13 @@ def lead_terms(article: Article) -> Counter[str]:
     """Content words of the title and lead, lowercased, with their counts."""
     words = _TERM.findall(" ".join(lead_sentences(article)).casefold())
     return Counter(word for word in words if word not in _STOP)
+
+
+def body_terms(article: Article, limit: int = BODY_TERMS) -> Counter[str]:
+    """Content words of the whole text with their counts, the `limit` most frequent (ties: first
+    seen), so what is kept per article stays small however long the article."""
+    words = _TERM.findall(f"{article.title or ''} {article.text}".casefold())
+    return Counter(dict(Counter(word for word in words if word not in _STOP).most_common(limit)))
 
 
 def mention_counts(analysis: Analysis | None) -> Counter[tuple[str, str]]:

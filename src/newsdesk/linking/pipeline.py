@@ -11,10 +11,11 @@ from datetime import date
 from itertools import islice
 
 from ..model import Analysis, Article
-from .features import ArticleFeatures, Embedder, features_of, mention_counts
+from .features import ArticleFeatures, Embedder, features_of
+from .same_event import SameEventModel
 from .stories import StoryAssignment, StoryClusterer, StorySettings
 
-__all__ = ["cluster_articles", "iter_features", "time_order"]
+__all__ = ["cluster_articles", "cluster_features", "iter_features", "time_order"]
 
 EMBED_BATCH = 64
 
@@ -24,9 +25,10 @@ def iter_features(pairs: Iterable[tuple[Article, Analysis | None]]) -> Iterator[
     embedder = Embedder()
     iterator = iter(pairs)
     while batch := list(islice(iterator, EMBED_BATCH)):
-        vectors = embedder.embed_articles([article for article, _ in batch])
-        for (article, analysis), vector in zip(batch, vectors, strict=True):
-            yield features_of(article, analysis, vector), mention_counts(analysis)
+        vectors, heads = embedder.embed_leads([article for article, _ in batch])
+        for (article, analysis), vector, head in zip(batch, vectors, heads, strict=True):
+            features = features_of(article, analysis, vector, head)
+            yield features, features.mentions
 
 
 def time_order(features: list[ArticleFeatures]) -> list[int]:
@@ -39,13 +41,17 @@ def cluster_articles(
 ) -> list[StoryAssignment]:
     """Stories and storylines for articles, processed in publication order (undated ones in input
     order, after the dated ones they follow); returns assignments in input order."""
-    items = list(iter_features(pairs))
-    order = time_order([features for features, _ in items])
-    clusterer = StoryClusterer(settings)
+    return cluster_features([features for features, _ in iter_features(pairs)], settings)
+
+
+def cluster_features(
+    items: list[ArticleFeatures], settings: StorySettings | None = None, model: SameEventModel | None = None
+) -> list[StoryAssignment]:
+    """`cluster_articles` for articles whose features are already made."""
+    clusterer = StoryClusterer(settings, model)
     assigned: dict[int, StoryAssignment] = {}
-    for i in order:
-        features, counts = items[i]
-        assigned[i] = clusterer.add(features, counts)  # type: ignore[arg-type]
+    for i in time_order(items):
+        assigned[i] = clusterer.add(items[i])
     for assignment in assigned.values():  # stories and storylines may have merged after an article was placed
         assignment.story = clusterer.story_of(assignment.story)
         assignment.storyline = clusterer.storyline(assignment.story)

@@ -402,6 +402,10 @@ def _migrate(conn: Any, found: int) -> None:
     if found < 4 and conn.dialect.name == "postgresql":
         for table, column, size in WIDENED:
             conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR({size})"))
+    feature_columns = {c["name"] for c in inspect(conn).get_columns("article_features")}
+    if found < 5 and "head_vector" not in feature_columns:
+        blob = "BYTEA" if conn.dialect.name == "postgresql" else "BLOB"
+        conn.execute(text(f"ALTER TABLE article_features ADD COLUMN head_vector {blob}"))
 
 
 def _annotation_rows(analysis: Analysis) -> list[dict[str, Any]]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, func, insert, or_, select, update
 
 from ..linking.features import ArticleFeatures
-from ..linking.stories import StoryAssignment
+from ..linking.stories import StoryAssignment, shift
 from .schema import article_features, articles, stories, story_articles
 
 __all__ = ["load_recent", "save_assignment", "story_members", "story_rows", "sync_storylines"]
@@ -60,9 +60,17 @@ def save_assignment(
             published=features.published.isoformat() if features.published else None,
             language=features.language,
             vector=features.vector.astype(np.float16).tobytes(),
+            head_vector=features.head_vector.astype(np.float16).tobytes() if features.head_vector is not None else None,
             minhash=minhash.astype(np.uint64).tobytes() if minhash is not None else None,
             mentions=[[label, key, n] for (label, key), n in mentions.items()],
-            keys={"dates": sorted(features.dates), "numbers": sorted(features.numbers), "terms": dict(features.terms)},
+            keys={
+                "dates": sorted(features.dates),
+                "numbers": sorted(features.numbers),
+                "terms": dict(features.terms),
+                "head": dict(features.head),
+                "body": dict(features.body),
+                "fit": assignment.fit,  # how well it fits its story: which members the story is judged by
+            },
         )
     )
 
@@ -76,23 +84,32 @@ def sync_storylines(conn: Any, clusterer: Any) -> None:
         )
 
 
-def load_recent(conn: Any, keep_days: int) -> Iterator[tuple[ArticleFeatures, Counter, str, str, Any, Any]]:
+def load_recent(
+    conn: Any, keep_days: int
+) -> Iterator[tuple[ArticleFeatures, Counter, str, str, Any, Any, float | None]]:
     """Features of the articles of the last `keep_days` (before the newest), in time order, with
-    their story, storyline, MinHash values and original."""
+    their story, storyline, MinHash values, original and fit to their story."""
     newest = conn.execute(select(func.max(article_features.c.published))).scalar()
     query = (
-        select(article_features, story_articles.c.story, story_articles.c.copy_of, stories.c.storyline)
+        select(
+            article_features,
+            story_articles.c.story,
+            story_articles.c.copy_of,
+            story_articles.c.copy_kind,
+            stories.c.storyline,
+        )
         .join(story_articles, story_articles.c.article == article_features.c.article)
         .join(stories, stories.c.id == story_articles.c.story)
         .order_by(article_features.c.published, article_features.c.article)
     )
     if newest:
-        cutoff = (date.fromisoformat(newest) - timedelta(days=keep_days)).isoformat()
+        cutoff = shift(date.fromisoformat(newest), -keep_days).isoformat()
         query = query.where((article_features.c.published >= cutoff) | (article_features.c.published.is_(None)))
     for row in conn.execute(query).mappings():
         vector = np.frombuffer(row["vector"], dtype=np.float16).astype(np.float32)
         minhash = np.frombuffer(row["minhash"], dtype=np.uint64) if row["minhash"] else None
         keys = row["keys"] or {}
+        head = row["head_vector"]
         features = ArticleFeatures(
             id=row["article"],
             vector=vector,
@@ -101,9 +118,14 @@ def load_recent(conn: Any, keep_days: int) -> Iterator[tuple[ArticleFeatures, Co
             dates=frozenset(keys.get("dates", [])),
             numbers=frozenset(keys.get("numbers", [])),
             terms=Counter(keys.get("terms", {})),
+            head=Counter(keys.get("head", {})),
+            body=Counter(keys.get("body", {})),
+            head_vector=np.frombuffer(head, dtype=np.float16).astype(np.float32) if head else None,
         )
         mentions = Counter({(label, key): n for label, key, n in row["mentions"]})
-        yield features, mentions, row["story"], row["storyline"] or row["story"], minhash, row["copy_of"]
+        fit = keys.get("fit", 1.0) if not row["copy_of"] or row["copy_kind"] == "translation" else keys.get("fit")
+        story, line = row["story"], row["storyline"] or row["story"]
+        yield features, mentions, story, line, minhash, row["copy_of"], fit
 
 
 def story_rows(conn: Any) -> Iterator[dict[str, Any]]:

@@ -35,7 +35,7 @@ __all__ = [
     "story_articles",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 STORY_ID = 520  # "story-" + the id of its first article (up to 512)
 # Columns widened since version 3 (SQLite ignores VARCHAR lengths; PostgreSQL enforces them).
 WIDENED = (
@@ -142,8 +142,10 @@ article_features = Table(
     Column("published", String(10)),
     Column("language", String(16)),
     Column("vector", LargeBinary, nullable=False),  # 512 float16
+    Column("head_vector", LargeBinary),  # 512 float16: the head (title and first sentence); since schema 5
     Column("minhash", LargeBinary),  # 64 uint64 hash values of the text's shingles
     Column("mentions", JSON, nullable=False),  # [[label, key, count], ...]
-    Column("keys", JSON, nullable=False),  # {"dates": [...], "numbers": [...], "terms": {word: count}}
+    # {"dates": [...], "numbers": [...], "terms": {word: count}, "head": {...}, "body": {...}, "fit": p}
+    Column("keys", JSON, nullable=False),
 )
 Index("ix_article_features_published", article_features.c.published)
