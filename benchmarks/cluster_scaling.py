@@ -2,8 +2,8 @@
 
 Times adding 1,000 synthetic articles (median of three consecutive batches) to a
 clusterer that already holds 1,000 articles, and to one that holds 100,000 (same generator: events of a few
-articles each, spread over two years, with names and dates), and reports the
-ratio and the process's peak memory. Embeddings are synthetic unit vectors, so
+articles each, spread over two years, with names, dates, words and the 5-grams of a 400-word
+text), and reports the ratio and the process's peak memory. Embeddings are synthetic unit vectors, so
 this measures the linking itself, not the encoder. It also reports the cost per
 article of the same-event decision (evidence against each candidate story's core,
 and the model), and its share of the whole.
@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import numpy as np
@@ -31,12 +32,13 @@ TARGET_RATIO = 1.5
 REPEATS = 3
 
 
-def synthetic(n: int, seed: int, start: int = 0) -> list[tuple[ArticleFeatures, Counter]]:
-    """Articles of events: each event has a centre, 1-8 reports, two names, its own words and a day."""
+def synthetic(n: int, seed: int, start: int = 0) -> Iterator[tuple[ArticleFeatures, Counter]]:
+    """Articles of events: each event has a centre, 1-8 reports, two names, its own words and a day.
+    Made one at a time, so the peak memory measured is the clusterer's, not the input's."""
     rng = np.random.default_rng(seed)
-    items, i = [], start
+    made, i = 0, start
     day0 = date(2023, 1, 1)
-    while len(items) < n:
+    while made < n:
         centre = rng.normal(size=512).astype(np.float32)
         day = day0 + timedelta(days=int(i / n * 730) if n else 0)
         names = Counter({("PERSON", f"p{rng.integers(10**6)}"): 3, ("GPE", f"g{rng.integers(500)}"): 2})
@@ -56,10 +58,19 @@ def synthetic(n: int, seed: int, start: int = 0) -> list[tuple[ArticleFeatures, 
                 terms=terms,
                 head=Counter(rng.choice(words, size=10).tolist()),
                 body=body,
+                shingles=text_shingles(rng, words),
             )
-            items.append((features, names))
+            if made == n:
+                return
+            yield features, names
+            made += 1
             i += 1
-    return items[:n]
+
+
+def text_shingles(rng: np.random.Generator, words: list[str], size: int = 400) -> frozenset[str]:
+    """Word 5-grams of a 400-word text (what a real article brings for copy detection)."""
+    text = rng.choice(words, size=size + 4).tolist()
+    return frozenset(" ".join(text[k : k + 5]) for k in range(size))
 
 
 class _Timed:
@@ -88,7 +99,7 @@ def time_batch(prefill: int, batch: int, repeats: int = REPEATS) -> tuple[float,
     timed = _Timed(clusterer)
     timings, deciding = [], []
     for r in range(repeats):
-        extra = synthetic(batch, seed=2 + r, start=prefill + r * batch)
+        extra = list(synthetic(batch, seed=2 + r, start=prefill + r * batch))
         for features, _ in extra:  # each batch follows the corpus in time
             features.published = date(2025, 1, 2 + r)
         timed.seconds = 0.0

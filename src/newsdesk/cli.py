@@ -516,9 +516,7 @@ def eval_analysis(demo_dir: Path | None, no_dev_sets: bool) -> None:
 
 
 @eval_.command(name="stories", context_settings=CONTEXT)
-@click.option(
-    "--fit", is_flag=True, help="Refit the same-event model on the dev sets and write it into the package."
-)
+@click.option("--fit", is_flag=True, help="Refit the same-event model on the dev sets and write it into the package.")
 @click.option("--no-held-out", is_flag=True, help="Score the shipped model only (faster).")
 def eval_stories(fit: bool, no_held_out: bool) -> None:
     """Story clustering on every dev set and dense stream, with the shipped model and held out.

@@ -114,6 +114,9 @@ class StoryClusterer:
         neighbours = self._neighbours(features)
         link = self._copies.add(features, [(f, s) for f, s, _ in neighbours])
         features.minhash = self._copies.minhash_values(features.id)
+        # the MinHash stands for the 5-grams from here on; kept, they would be most of the memory an
+        # article holds while in the window (a long text has thousands)
+        features.shingles = frozenset()
         score, merged, fit = None, [], 1.0
         if link is not None and link.original in self._by_id:
             story: str | None = self.story_of(self._keys[self._by_id[link.original]][1])
