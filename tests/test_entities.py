@@ -6,6 +6,7 @@ import pytest
 
 from newsdesk.analysis.entities import entity_id, find_mentions, group_mentions, name_key
 from newsdesk.analysis.models import load_pipeline
+from newsdesk.model import Mention
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +163,21 @@ def test_role_words_are_not_read_from_a_doc_without_a_parse() -> None:
     doc = load_pipeline("nl").nlp(text)
     start = text.index("Ingrid")
     assert _descriptors(doc, [Mention(start, start + 14, "Ingrid Solvang", "PERSON", "person-1")]) == {}
+
+
+def test_a_name_whose_key_is_empty_has_no_surname() -> None:
+    """Spanish and French articles ("La", "Le") can leave a name or its last word with an empty key;
+    neither may crash the article's entities (as one did on real news) or make a surname of nothing."""
+    from newsdesk.analysis.entities import _person_match, _relabel_surnames, surname_key
+
+    assert surname_key("La") == ""
+    assert surname_key("Ana de la Torre") == "torre"
+    assert _person_match(["pen"], [""]) == 0.0
+    text = "Marine Le dijo que La Moncloa y Pen no"
+    mentions = [
+        Mention(0, 9, "Marine Le", "PERSON"),
+        Mention(19, 21, "La", "ORG"),
+        Mention(32, 35, "Pen", "ORG"),
+    ]
+    assert [m.text for m in mentions] == [text[m.start : m.end] for m in mentions]
+    assert [m.label for m in _relabel_surnames(mentions)] == ["PERSON", "ORG", "ORG"]

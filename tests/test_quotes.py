@@ -6,7 +6,7 @@ import pytest
 
 from newsdesk.analysis import Analyzer
 from newsdesk.analysis.quotes import quote_spans
-from newsdesk.model import Article
+from newsdesk.model import Analysis, Article, Mention, Quote
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +99,13 @@ def test_french_inverted_attribution(analyzer: Analyzer) -> None:
     assert quotes[0][0] == "Nous avons signé pour nos enfants"
     assert quotes[0][1] is not None
     assert "Volkonski" in quotes[0][1]
+
+
+def test_a_speaker_with_an_empty_name_key_is_left_unresolved(analyzer: Analyzer) -> None:
+    """A sentence-initial article the quote finder took for a speaker ("La", in Spanish) has no
+    surname to match: the quote stays unattributed instead of failing the article's quotes."""
+    text = "Juan Pérez llegó. «Vamos a ganar», dijo La."
+    result = Analysis("a1", text, "es", mentions=[Mention(0, 10, "Juan Pérez", "PERSON", "person-x")])
+    quote = Quote(18, 32, "Vamos a ganar", True, speaker="La", speaker_start=text.index("La."))
+    assert analyzer._link_speakers(result, [quote]) == [quote]
+    assert quote.entity is None

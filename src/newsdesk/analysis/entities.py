@@ -23,7 +23,7 @@ from .cues import SOURCE_NOUNS
 from .models import LABEL_MAP
 from .sentences import sentences, text_of
 
-__all__ = ["ENTITY_LABELS", "EntityGroup", "entity_id", "find_mentions", "group_mentions", "name_key"]
+__all__ = ["ENTITY_LABELS", "EntityGroup", "entity_id", "find_mentions", "group_mentions", "name_key", "surname_key"]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "NAME"})
 _NAME_RUN = re.compile(
@@ -80,6 +80,13 @@ def name_key(text: str) -> str:
     if words and words[0] in ("the", "la", "le", "el", "los", "las", "les", "l"):
         words = words[1:]
     return " ".join(words)
+
+
+def surname_key(text: str) -> str:
+    """The last word of a name's key; "" when nothing is left ("La", "The": an article the NER or the
+    quote finder took for a name, or the end of one, as in Spanish and French text)."""
+    words = name_key(text).split()
+    return words[-1] if words else ""
 
 
 def entity_id(label: str, name: str) -> str:
@@ -270,11 +277,13 @@ def _in_title_case_line(text: str, mention: Mention) -> bool:
 
 def _relabel_surnames(mentions: list[Mention]) -> list[Mention]:
     """A bare surname of someone named in full is a PERSON, whatever label the model gave it."""
-    surnames = {name_key(m.text.split()[-1]) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    surnames = {surname_key(m.text) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1} - {""}
     for mention in mentions:
         if mention.label == "PERSON" or len(mention.text.split()) != 1 or _is_acronym(mention.text):
             continue
         key = name_key(mention.text)
+        if not key:
+            continue
         if key in surnames or any(_person_match([key], [known]) > 0 for known in surnames):
             mention.label = "PERSON"
     return mentions
@@ -393,7 +402,7 @@ def _person_group(mention: Mention, groups: list[EntityGroup]) -> EntityGroup | 
 def _person_match(words: list[str], other: list[str]) -> float:
     """How well a name matches another of at least its length: exact surname, fuzzy surname
     (transliterations: Heitfeldt/Huitfeldt), first names compatible (initials, spelling)."""
-    if not words or not other or len(words) > len(other):
+    if not words or not other or len(words) > len(other) or not words[-1] or not other[-1]:
         return 0.0
     surname, other_surname = words[-1], other[-1]
     if surname != other_surname:

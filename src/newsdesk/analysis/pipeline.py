@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from ..model import Analysis, Article, Entity, Mention, Quote
 from .dates import find_dates
-from .entities import TITLES, EntityGroup, entity_id, find_mentions, group_mentions, name_key
+from .entities import TITLES, EntityGroup, entity_id, find_mentions, group_mentions, surname_key
 from .known_names import KnownNames
 from .language import detect_language
 from .models import PIPELINES, load_pipeline
@@ -178,12 +178,11 @@ class Analyzer:
             if not words or not all(w[0].isupper() for w in words) or len(words) > 4:
                 continue
             name = " ".join(words)
+            surname = surname_key(name)
+            if not surname:
+                continue
             known = next(
-                (
-                    m
-                    for m in result.mentions
-                    if m.label == "PERSON" and m.entity and name_key(m.text).split()[-1] == name_key(name).split()[-1]
-                ),
+                (m for m in result.mentions if m.label == "PERSON" and m.entity and surname_key(m.text) == surname),
                 None,
             )
             eid = known.entity if known else self.registry.add("PERSON", name, [name], result.article)
