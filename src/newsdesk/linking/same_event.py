@@ -67,8 +67,8 @@ EVIDENCE: dict[str, tuple[str, int]] = {
         " names and numbers every language writes alike",
         1,
     ),
-    "figures_shared": ("figures (10 or more) both give", 1),
-    "days_mentioned_shared": ("calendar days both mention", 1),
+    "figures_shared": ("figures (10 or more) both give (missing when either gives none)", 1),
+    "days_mentioned_shared": ("calendar days both mention (missing when either mentions none)", 1),
     "years_mentioned": ("+1 a mentioned year in common, -1 none, missing when either mentions none", 1),
     "days_apart": ("days from the story's reports (log; missing when either is undated)", -1),
     "new_language": ("no core member is in the article's language (its words cannot match)", 0),
@@ -222,8 +222,8 @@ def evidence(article: ArticleFeatures, profile: Profile, frequencies: StreamFreq
         _tfidf_cosine(article.terms, profile.terms, frequencies, "t:"),
         _tfidf_cosine(_log_counts(article.body), profile.body, frequencies, "b:"),
         math.log1p(sum(frequencies.rarity("b:" + w) ** 2 for w in article.body.keys() & profile.body.keys())),
-        float(min(5, len(article.numbers & profile.numbers))),
-        float(min(5, len(_days(article) & profile.days))),
+        _shared(article.numbers, profile.numbers),
+        _shared(_days(article), profile.days),
         mentioned,
         apart,
         float(bool(article.language and profile.languages and article.language not in profile.languages)),
@@ -369,6 +369,12 @@ def _tfidf_cosine(a: Counter[str], b: Counter[str], frequencies: StreamFrequenci
     norm_a = math.sqrt(sum((n * idf[t]) ** 2 for t, n in a.items()))
     norm_b = math.sqrt(sum((n * idf[t]) ** 2 for t, n in b.items()))
     return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+
+def _shared(mine: set[str] | frozenset[str], theirs: set[str]) -> float:
+    """How many both give (at most 5); missing when either gives none: two reports of one event
+    that both give figures usually share one (a toll, a sum), while silence says nothing."""
+    return float(min(5, len(mine & theirs))) if mine and theirs else NAN
 
 
 def _years(features: ArticleFeatures) -> set[str]:
