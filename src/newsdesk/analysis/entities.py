@@ -277,13 +277,12 @@ def _in_title_case_line(text: str, mention: Mention) -> bool:
 
 def _relabel_surnames(mentions: list[Mention]) -> list[Mention]:
     """A bare surname of someone named in full is a PERSON, whatever label the model gave it."""
-    surnames = {surname_key(m.text) for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1} - {""}
+    full = [m.text.split() for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1]
+    surnames = {name_key(words[-1]) for words in full} - {""}  # "Marine Le": no surname left to match
     for mention in mentions:
         if mention.label == "PERSON" or len(mention.text.split()) != 1 or _is_acronym(mention.text):
             continue
         key = name_key(mention.text)
-        if not key:
-            continue
         if key in surnames or any(_person_match([key], [known]) > 0 for known in surnames):
             mention.label = "PERSON"
     return mentions
