@@ -178,8 +178,7 @@ class StoryClusterer:
     def profile(self, story_id: str) -> Profile | None:
         """The summed core of a story (rebuilt only when the core changes); None once every core
         member has left the time window."""
-        story = self._stories[story_id]
-        keys = tuple(key for _, key in story.core if key in self._keys)
+        keys = self._core_keys(story_id)
         if not keys:
             return None
         cached = self._profiles.get(story_id)
@@ -199,8 +198,11 @@ class StoryClusterer:
         return float(np.mean(self.model.probabilities(rows))) if rows else 0.0
 
     def _core(self, story_id: str) -> list[ArticleFeatures]:
-        story = self._stories[story_id]
-        return [self._keys[key][0] for _, key in story.core if key in self._keys]
+        return [self._keys[key][0] for key in self._core_keys(story_id)]
+
+    def _core_keys(self, story_id: str) -> tuple[int, ...]:
+        """Index keys of the story's core members still in the window."""
+        return tuple(key for _, key in self._stories[story_id].core if key in self._keys)
 
     def assign(
         self,
