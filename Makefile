@@ -64,7 +64,7 @@ bench: setup
 
 lock: setup
 	(echo "# Exact versions newsdesk is tested with (pip install -c constraints.txt). Regenerate: make lock"; \
-	 $(BIN)/python -m pip freeze | grep -v '^-e ' | grep -v '^newsdesk') > constraints.txt
+	 $(BIN)/python -m pip freeze | grep -v '^-e ' | grep -v '^newsdesk' | grep -v '^# Editable') > constraints.txt
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

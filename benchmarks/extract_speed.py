@@ -1,8 +1,8 @@
 """Time `newsdesk extract DIR` against calling trafilatura alone on the same HTML pages.
 
 Both run as fresh processes (interpreter start and imports included), best of
-N runs each, on the Scrapinghub dev pages when ../shared is present, else on
-the demo corpus's pages copied many times. Prints the times and the ratio.
+N runs each, on the dev extraction pages (Scrapinghub and modern) when ../shared is
+present, else on the demo corpus's pages copied many times. Prints the times and the ratio.
 
     python benchmarks/extract_speed.py [--pages DIR] [--runs 3]
 """
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_PAGES = ROOT.parent / "shared" / "data" / "dev" / "extraction" / "scrapinghub" / "html"
+DEV_SETS = ROOT.parent / "shared" / "data" / "dev" / "extraction"
 TARGET_RATIO = 1.3
 
 
@@ -31,7 +31,7 @@ def trafilatura_alone(directory: Path) -> int:
     count = 0
     with open("/dev/null", "w", encoding="utf-8") as sink:
         for path in sorted(directory.glob("*.html")):
-            text = trafilatura.extract(path.read_text(encoding="utf-8", errors="replace"))
+            text = trafilatura.extract(path.read_text(encoding="utf-8", errors="replace"), include_comments=False)
             sink.write(json.dumps({"id": path.stem, "text": text}) + "\n")
             count += 1
     return count
@@ -40,15 +40,15 @@ def trafilatura_alone(directory: Path) -> int:
 def _prepare(pages: Path | None, workdir: Path) -> Path:
     out = workdir / "pages"
     out.mkdir()
-    if pages is None and DEV_PAGES.is_dir():
-        pages = DEV_PAGES
-    if pages is not None:
-        for src in sorted(pages.iterdir()):
+    sources = [pages] if pages is not None else sorted(DEV_SETS.glob("*/html")) if DEV_SETS.is_dir() else []
+    for source in sources:
+        for src in sorted(source.iterdir()):
+            name = f"{source.parent.name}-{src.name}"
             if src.name.endswith(".html.gz"):
-                (out / src.name[:-3]).write_bytes(gzip.decompress(src.read_bytes()))
+                (out / name[:-3]).write_bytes(gzip.decompress(src.read_bytes()))
             elif src.suffix in (".html", ".htm"):
-                shutil.copy(src, out / src.name)
-    else:  # no dev set: the demo pages, 20 copies each under different names
+                shutil.copy(src, out / name)
+    if not sources:  # no dev set: the demo pages, 20 copies each under different names
         for src in sorted((ROOT / "demo" / "corpus").glob("*.html")):
             for i in range(20):
                 (out / f"{src.stem}-{i}.html").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")

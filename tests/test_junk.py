@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.errors import InputError
 from newsdesk.extraction import ExtractSettings, extract_document, iter_extract
 from newsdesk.extraction.boilerplate import SiteMemory
 from newsdesk.extraction.junk import clean_text, pick_title
@@ -211,3 +212,33 @@ def test_headline_above_a_time_stamp_is_the_title_and_dates_the_article() -> Non
     assert article.title == "Harbour Pilots Walk Out Over Pay"
     assert article.text.startswith("Harbour Pilots Walk Out Over Pay\n\nHarbour pilots at Port Selwyn")
     assert article.published == "2013-06-06"
+
+
+def test_html_pages_only_lose_lines_trafilatura_kept(demo_corpus: Path, fixtures: Path) -> None:
+    """The safety property: on a page, newsdesk returns trafilatura's own lines minus the junk it is sure of."""
+    import trafilatura
+
+    pages = [*sorted(demo_corpus.glob("*.html")), fixtures / "harbour-strike.html"]
+    assert len(pages) >= 5
+    for page in pages:
+        alone = _lines(trafilatura.extract(page.read_text(encoding="utf-8"), include_comments=False) or "")
+        raw = RawDocument(id=page.stem, source=str(page), kind="html", content=page.read_text(encoding="utf-8"))
+        article = extract_document(raw, ExtractSettings(language=False)).article
+        kept = _lines(article.text)
+        assert kept, page.name
+        assert kept <= alone, f"{page.name}: {sorted(kept - alone)[:3]}"
+        assert len(kept) + len(article.removed) >= len(alone) - 1, page.name  # the headline may go as the title
+
+
+def test_a_page_whose_every_line_looks_like_junk_comes_back_whole() -> None:
+    """Not sure enough to return nothing where trafilatura found text: the page is kept as it found it."""
+    pitch = "Subscribe to our newsletter number {} for the latest harbour news, delivered to your inbox every morning."
+    items = "".join(f"<p>{pitch.format(i)}</p>" for i in range(6))
+    html = f"<html><head><title>Newsletters</title></head><body><article>{items}</article></body></html>"
+    article = extract_document(
+        RawDocument(id="n", source="n.html", kind="html", content=html), ExtractSettings()
+    ).article
+    assert _lines(article.text) == {pitch.format(i) for i in range(6)}
+    text_only = RawDocument(id="t", source="t.txt", kind="text", content="\n\n".join(pitch.format(i) for i in range(6)))
+    with pytest.raises(InputError):  # text handed in as text has no extractor's judgement to fall back on
+        extract_document(text_only, ExtractSettings())

@@ -87,9 +87,10 @@ def _input_options(func, required: bool = True):
     func = click.option(
         "--no-site-boilerplate", is_flag=True, help="Do not cut lines that repeat across one site's pages."
     )(func)
-    func = click.option("--recall", is_flag=True, help="Favour recall over precision in HTML main-text extraction.")(
-        func
-    )
+    func = click.option(
+        "--precision", is_flag=True, help="trafilatura's precision mode for HTML pages (default: its balanced mode)."
+    )(func)
+    func = click.option("--recall", is_flag=True, hidden=True)(func)  # the old opt-out of precision, now the default
     return click.argument("inputs", nargs=-1, required=required, metavar="INPUT...")(func)
 
 
@@ -98,7 +99,7 @@ def _iter_articles(inputs: Iterable[str], failures: _Failures, **options: Any) -
     from .sources import iter_documents
 
     settings = ExtractSettings(
-        precision=not options["recall"],
+        precision=options["precision"] and not options["recall"],
         site_boilerplate=not options["no_site_boilerplate"],
         max_bytes=options["max_bytes"],
     )
@@ -457,25 +458,37 @@ def eval_() -> None:
 
 
 @eval_.command(name="extraction", context_settings=CONTEXT)
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-def eval_extraction(directory: Path | None) -> None:
-    """Main-text extraction F1 (Scrapinghub metric) for newsdesk and plain trafilatura.
+@click.argument("directories", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+def eval_extraction(directories: tuple[Path, ...]) -> None:
+    """Extraction scores of newsdesk and of trafilatura alone, side by side, on every page set.
 
-    DIRECTORY holds ground-truth.json and html/<id>.html(.gz); by default the
-    dev set under $NEWSDESK_DATA or ../shared/data is used.
+    Each DIRECTORY holds ground-truth.json and html/<id>.html(.gz) (the Scrapinghub layout, or
+    the modern one with `with`/`without` segments); by default every set under
+    $NEWSDESK_DATA/dev/extraction or ../shared/data/dev/extraction. Both metrics (4-gram
+    shingle F1; segments found / wrongly kept) on each set and on its two halves.
 
     \b
     Example:
-      newsdesk eval extraction ../shared/data/dev/extraction/scrapinghub
+      newsdesk eval extraction
+      newsdesk eval extraction ../shared/data/dev/extraction/modern
     """
     from .evaluate import evaluate_extraction
 
-    directory = directory or _data_dir() / "dev" / "extraction" / "scrapinghub"
-    try:
-        results = evaluate_extraction(directory)
-    except NewsdeskError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(json.dumps({"set": str(directory), **{k: v.to_json() for k, v in results.items()}}, indent=2))
+    if not directories:
+        root = _data_dir() / "dev" / "extraction"
+        directories = (
+            tuple(sorted(d for d in root.iterdir() if (d / "ground-truth.json").is_file())) if root.is_dir() else ()
+        )
+        if not directories:
+            raise click.ClickException(f"no page sets under {root} (give a DIRECTORY)")
+    out: dict[str, Any] = {}
+    for directory in directories:
+        try:
+            out[str(directory)] = evaluate_extraction(directory)
+        except NewsdeskError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{directory}: scored", err=True)
+    click.echo(json.dumps(out, indent=2))
 
 
 @eval_.command(name="analysis", context_settings=CONTEXT)

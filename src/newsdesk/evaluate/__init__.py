@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .extraction import ExtractionScore, evaluate_extraction, score_extraction
+from .extraction import ExtractionScore, evaluate_extraction, score_extraction, score_segments
 
-__all__ = ["ExtractionScore", "evaluate_extraction", "score_extraction"]
+__all__ = ["ExtractionScore", "evaluate_extraction", "score_extraction", "score_segments"]

@@ -24,6 +24,7 @@ from .boilerplate import SiteMemory
 from .dateline import is_stamp, published_from_text, published_from_url
 from .html import PageText, fragment_text, page_text
 from .junk import Cleaned, clean_text, pick_title, word_count
+from .repair import repair_mojibake
 
 __all__ = ["ExtractSettings", "extract", "extract_document", "iter_extract"]
 
@@ -37,7 +38,7 @@ _BODY_TAG = re.compile(r"<\s*(body|html)\b", re.I)  # below this many pages a pr
 class ExtractSettings:
     """Options for extraction, shared by the Python API and the CLI."""
 
-    precision: bool = True  # ask trafilatura for precision; the junk filter handles the rest
+    precision: bool = False  # trafilatura's precision mode (lost on the modern pages; see html.py)
     site_boilerplate: bool = True  # learn repeated lines per site across pages
     language: bool = True  # detect the language when the input does not give it
     jobs: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
@@ -86,11 +87,21 @@ def extract_document(raw: RawDocument, settings: ExtractSettings) -> _Extracted:
         body = fragment_text(raw.content)
     else:
         body = raw.content
+    # mojibake is repaired before any of newsdesk's stages read the text (trafilatura reads markup,
+    # which mis-decoding leaves intact); what was repaired is kept for audit
+    repaired: dict[str, list[str]] = {}
+    body = _repair("text", body, repaired) or ""
+    title, author = _repair("title", title, repaired), _repair("author", author, repaired)
+    outlet = _repair("outlet", outlet, repaired)
+    if raw.kind not in ("html", "fragment"):
         # .txt files carry their headline on the first line by contract; other text records
         # without a title often do too, when that line is shaped like a headline.
         title_in_text = raw.title_in_text or (not title and _headline_first(body))
     keep_headline = raw.kind == "text"  # text given as text keeps its headline; a page's body never had it
     cleaned = clean_text(body, title=title, title_in_text=title_in_text, keep_headline=keep_headline)
+    if not cleaned.text.strip() and raw.kind == "html":
+        # every line looked like junk: not sure enough to return nothing for a page trafilatura found text in
+        cleaned = Cleaned("\n\n".join(line.strip() for line in body.split("\n") if line.strip()), title)
     if not cleaned.text.strip():
         raise InputError(raw.source, "no article text left after removing boilerplate")
     if not published:
@@ -109,7 +120,7 @@ def extract_document(raw: RawDocument, settings: ExtractSettings) -> _Extracted:
         raw_kind=raw.kind,
         raw=raw.content,
         raw_hash=raw.raw_hash,
-        metadata=dict(raw.metadata),
+        metadata=dict(raw.metadata) | ({"repaired": repaired} if repaired else {}),
     )
     return _Extracted(article, body.split("\n"), title_in_text, _site_key(url, outlet), keep_headline)
 
@@ -214,6 +225,15 @@ def _headline_first(body: str) -> bool:
     first = lines[index]
     body = next((line for line in lines[index + 1 :] if not is_stamp(line)), "")  # a stamp may sit between
     return word_count(first) <= MAX_HEADLINE_WORDS and not first.endswith((".", ",", ";")) and len(body) > len(first)
+
+
+def _repair(name: str, value: str | None, repaired: dict[str, list[str]]) -> str | None:
+    if not value:
+        return value
+    fixed, steps = repair_mojibake(value)
+    if steps:
+        repaired[name] = steps
+    return fixed
 
 
 def _site_key(url: str | None, outlet: str | None) -> str | None:

@@ -197,12 +197,14 @@ def _is_link_like(line: str) -> bool:
 
 
 def _site_repeat(line: str, site_lines: Mapping[str, int], edge: bool) -> bool:
-    """Repeated on other pages of the site: enough outside the body; inside it, only short
-    lines or lines on many pages (follow-ups legitimately reuse a background paragraph)."""
+    """Repeated on other pages of the site: enough outside the body; inside it, only lines on many
+    pages. Follow-ups legitimately reuse a background paragraph and its heading ("About my6sense"
+    over a press release's boilerplate paragraph, kept by the Scrapinghub gold on both pages that
+    carry it), so two pages are not enough there, however short the line."""
     count = site_lines.get(normalize_line(line), 0)
     if count < 2:
         return False
-    return edge or count >= SITE_REPEAT_BODY or word_count(line) <= MAX_WORDS_LABEL + 2
+    return edge or count >= SITE_REPEAT_BODY
 
 
 def _strong_kind(line: str) -> str | None:
