@@ -234,3 +234,28 @@ def test_a_junk_record_in_a_batch_of_300_is_reported_and_every_other_article_ret
         ids = [row["id"] for row in map(json.loads, listed.splitlines())]
         assert json.loads(result.stdout)["articles_in_db"] == 299
     assert sorted(ids) == [f"r{i:03d}" for i in range(300) if i != 149]
+
+
+def test_a_directory_of_pages_returns_every_page_trafilatura_extracts(tmp_path: Path) -> None:
+    """`newsdesk extract DIR` under the default job count: a page with no text is one error line naming
+    it; a page whose lines all look like junk still comes back; every other page comes back."""
+    for i in range(40):
+        town = TOWNS[i % len(TOWNS)]
+        body = "".join(
+            f"<p>The {town} council approved plan {i}.{n} for the harbour after a long debate on Tuesday night.</p>"
+            for n in range(4)
+        )
+        if i == 7:
+            body = "".join(
+                f"<p>Subscribe to our newsletter number {n} for harbour news, delivered to your inbox.</p>"
+                for n in range(5)
+            )
+        page = f"<html><head><title>{town} plan {i}</title></head><body><article>{body}</article></body></html>"
+        (tmp_path / f"page{i:02d}.html").write_text(page if i != 20 else "<html><body></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsdesk: error:")]
+    assert errors == [f"newsdesk: error: {tmp_path / 'page20.html'}: no article text found in the page"]
+    texts = {json.loads(line)["id"]: json.loads(line)["text"] for line in result.stdout.splitlines()}
+    assert sorted(texts) == [f"page{i:02d}" for i in range(40) if i != 20]
+    assert "newsletter number 4" in texts["page07"]
