@@ -160,19 +160,14 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     assert not_db.read_text(encoding="utf-8") == "these are my notes"
 
 
-def test_oversized_jsonl_line_is_skipped_and_the_next_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsdesk.sources as sources
-    import newsdesk.sources.jsonl as jsonl
-
-    monkeypatch.setattr(sources, "MAX_LINE_BYTES", 1000)
-    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 1000)
+def test_oversized_jsonl_line_is_skipped_and_the_next_read(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
     big = json.dumps({"id": "big", "text": "word " * 2000})
     path.write_text(big + "\n" + json.dumps({"id": "small", "text": "Small record."}) + "\n", encoding="utf-8")
-    items = list(iter_documents([str(path)]))
+    items = list(iter_documents([str(path)], max_bytes=1000))
     assert isinstance(items[0], InputError)
     assert items[0].source == f"{path}:1"
-    assert "per-record limit" in items[0].problem
+    assert "1000-byte limit" in items[0].problem
     assert isinstance(items[1], RawDocument)
     assert items[1].id == "small"
 

@@ -90,3 +90,24 @@ def test_ingest_and_browse_on_postgres(postgres_url: str, tmp_path: Path) -> Non
     page = client.get(f"/articles/{HOSTILE['id']}").text
     assert "&lt;script&gt;" in page
     assert "<script" not in page
+
+
+def test_writers_of_one_postgres_store_take_turns(postgres_url: str) -> None:
+    import threading
+    import time
+
+    from newsdesk.store import Store
+
+    events: list[str] = []
+
+    def second_writer() -> None:
+        with Store(postgres_url) as other, other.writer_lock(lambda: events.append("waiting")):
+            events.append("second writes")
+
+    with Store(postgres_url) as store, store.writer_lock():
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        time.sleep(1.5)
+        events.append("first done")
+    thread.join(timeout=30)
+    assert events == ["waiting", "first done", "second writes"]

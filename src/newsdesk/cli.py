@@ -352,7 +352,11 @@ def ingest(inputs: tuple[str, ...], db: str, no_analyze: bool, **options: Any) -
 
         analyzer = Analyzer()
     failures = _Failures()
-    with _store(db) as store:
+
+    def waiting() -> None:
+        click.echo(f"newsdesk: another ingest is writing to {db}; waiting for it to finish", err=True)
+
+    with _store(db) as store, store.writer_lock(waiting):
         try:
             report = run_ingest(_iter_articles(inputs, failures, **options), store, analyzer)
         except NewsdeskError as exc:

@@ -19,13 +19,23 @@ class InputError(NewsdeskError):
     """An input could not be read; `source` names the file (and line) at fault."""
 
     def __init__(self, source: str, problem: str) -> None:
-        super().__init__(f"{source}: {problem}")
+        super().__init__(f"{_printable(source)}: {problem}")
         self.source = source
         self.problem = problem
 
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         # Worker processes send these back to the parent: rebuild from both fields, not the message.
         return type(self), (self.source, self.problem)
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t"}
+
+
+def _printable(source: str) -> str:
+    """A file name on one line, as valid Unicode: a newline in a name must not split its error line."""
+    from .unicode import valid_unicode
+
+    return valid_unicode(source).translate(_CONTROL)
 
 
 class StoreError(NewsdeskError):

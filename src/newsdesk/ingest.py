@@ -7,9 +7,10 @@ are analysed again; unchanged ones cost one hash comparison.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from datetime import date
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import Analysis, Article
 from .store import IngestReport, Store
@@ -33,6 +34,7 @@ def ingest(
     if analyzer is not None:  # earlier runs' identities, so the same people keep their ids
         for entity in store.recent_entities():
             analyzer.registry.restore(entity)
+        _link_unlinked(store)
     for chunk in _chunks(articles, batch):
         part = store.add_articles(chunk)
         report.added += part.added
@@ -46,12 +48,29 @@ def ingest(
         if targets:
             analyses = list(analyzer.analyze(targets))
             analyses = [analyzer.resolve(a) for a in analyses]  # after the whole batch: merges included
-            store.save_analyses(analyses, analyzer.registry.entities, ANALYSIS_VERSION)
-            store.save_aliases(analyzer.registry.aliases())
-            report.analyzed += [a.id for a in targets]
             linker = linker or StoryLinker(store)
-            linker.link(list(zip(targets, analyses, strict=True)))
+            with store.transaction() as conn:  # annotations and stories commit together, or neither does
+                store.save_analyses(analyses, analyzer.registry.entities, ANALYSIS_VERSION, conn)
+                store.save_aliases(analyzer.registry.aliases(), conn)
+                linker.link(list(zip(targets, analyses, strict=True)), conn)
+            report.analyzed += [a.id for a in targets]
     return report
+
+
+def _link_unlinked(store: Store) -> None:
+    """Give a story to analysed articles that have none (a crash of a version that committed the two
+    apart left them so), from their stored annotations."""
+    ids = store.unlinked()
+    if not ids:
+        return
+    pairs = []
+    for article_id in ids:
+        article = store.get(article_id)
+        analysis = store.get_analysis(article_id, article) if article is not None else None
+        if article is not None and analysis is not None:
+            pairs.append((article, analysis))
+    for start in range(0, len(pairs), BATCH):
+        StoryLinker(store).link(pairs[start : start + BATCH])
 
 
 class StoryLinker:
@@ -70,13 +89,14 @@ class StoryLinker:
             ):
                 self.clusterer.restore(features, mentions, story, storyline, minhash, original, fit)
 
-    def link(self, pairs: list[tuple[Article, Analysis]]) -> None:
-        """Assign stories in publication order and write them, with storylines, in one transaction."""
+    def link(self, pairs: list[tuple[Article, Analysis]], conn: Any = None) -> None:
+        """Assign stories in publication order and write them, with storylines, in one transaction
+        (the caller's, when `conn` is given)."""
         from .linking.pipeline import iter_features
         from .store.linking import save_assignment, sync_storylines
 
         items = sorted(iter_features(pairs), key=lambda item: item[0].published or date.max)
-        with self.store.engine.begin() as conn:
+        with nullcontext(conn) if conn is not None else self.store.transaction() as conn:
             for features, mentions in items:
                 assignment = self.clusterer.add(features, mentions)
                 save_assignment(conn, assignment, features, mentions, self.clusterer.minhash_values(features.id))

@@ -11,6 +11,8 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from ..analysis.language import detect_language
 from ..errors import InputError
 from ..model import Article, RawDocument
 from ..sources.decode import MAX_BYTES
+from ..sources.jsonl import DATE_YEARS
 from .boilerplate import SiteMemory
 from .dateline import is_stamp, published_from_text, published_from_url
 from .html import PageText, fragment_text, page_text
@@ -31,6 +34,7 @@ __all__ = ["ExtractSettings", "extract", "extract_document", "iter_extract"]
 LOGGER = logging.getLogger(__name__)
 MIN_PARALLEL = 16
 MAX_HEADLINE_WORDS = 25
+_YEAR = re.compile(r"\s*([+-]?\d{4,})-")
 _BODY_TAG = re.compile(r"<\s*(body|html)\b", re.I)  # below this many pages a process pool costs more than it saves
 
 
@@ -104,8 +108,9 @@ def extract_document(raw: RawDocument, settings: ExtractSettings) -> _Extracted:
         cleaned = Cleaned("\n\n".join(line.strip() for line in body.split("\n") if line.strip()), title)
     if not cleaned.text.strip():
         raise InputError(raw.source, "no article text left after removing boilerplate")
+    published = _in_years(published, raw.source)
     if not published:
-        published = published_from_text(cleaned.text, cleaned.removed) or published_from_url(url)
+        published = _in_years(published_from_text(cleaned.text, cleaned.removed) or published_from_url(url), raw.source)
     article = Article(
         id=raw.id,
         text=cleaned.text,
@@ -213,7 +218,21 @@ def _pool(settings: ExtractSettings, size: int) -> Executor | None:
         context = multiprocessing.get_context("fork")
     except ValueError:  # platforms without fork: run in-process
         return None
-    return ProcessPoolExecutor(max_workers=settings.jobs, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=settings.jobs, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
+
+
+def _die_with_parent(parent: int) -> None:
+    """Runs in each worker: exit as soon as the parent is gone. A worker blocked on its task queue never
+    notices a parent killed with SIGKILL (no cleanup runs), and would be left running for good."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsdesk-parent-watch", daemon=True).start()
 
 
 def _headline_first(body: str) -> bool:
@@ -225,6 +244,16 @@ def _headline_first(body: str) -> bool:
     first = lines[index]
     body = next((line for line in lines[index + 1 :] if not is_stamp(line)), "")  # a stamp may sit between
     return word_count(first) <= MAX_HEADLINE_WORDS and not first.endswith((".", ",", ";")) and len(body) > len(first)
+
+
+def _in_years(published: str | None, source: str) -> str | None:
+    """The date, or None (with a warning) when its year is outside `DATE_YEARS`: a page's metadata,
+    a feed or a stamp in the text can be as wrong as a JSON field, and linking works in days."""
+    year = _YEAR.match(published or "")
+    if year and not DATE_YEARS[0] <= int(year.group(1)) <= DATE_YEARS[1]:
+        LOGGER.warning("%s: publication date %r is outside the years %d-%d; ignored", source, published, *DATE_YEARS)
+        return None
+    return published
 
 
 def _repair(name: str, value: str | None, repaired: dict[str, list[str]]) -> str | None:

@@ -18,14 +18,16 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from ..model import RawDocument
+from ..unicode import valid_unicode
 from .decode import MAX_BYTES, decode_bytes, gunzip, is_gzip, read_bytes
 from .feeds import iter_feed, looks_like_feed
 from .html import html_document, looks_like_html
-from .jsonl import MAX_LINE_BYTES, iter_jsonl
+from .jsonl import iter_jsonl
+from .limits import Limits, bounded
 from .text import text_document
 from .warc import iter_warc
 
-__all__ = ["SUFFIXES", "iter_bytes", "iter_documents", "iter_paths"]
+__all__ = ["SUFFIXES", "Limits", "iter_bytes", "iter_documents", "iter_paths"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -38,39 +40,50 @@ Item = RawDocument | InputError
 
 
 def iter_documents(
-    inputs: Iterable[str | Path], max_bytes: int = MAX_BYTES, stdin: BinaryIO | None = None
+    inputs: Iterable[str | Path],
+    max_bytes: int = MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[Item]:
-    """Yield every article in the given files, directories or `-` (stdin), in order."""
+    """Yield every article in the given files, directories or `-` (stdin), in order, each input
+    read within `limits` (by default: `max_bytes` per record and the other limits' defaults)."""
+    limits = limits or Limits(max_bytes=max_bytes)
     for item in inputs:
         if str(item) == "-":
-            yield from _read_stream(stdin or sys.stdin.buffer, "<stdin>", max_bytes)
+            yield from bounded(_read_stream(stdin or sys.stdin.buffer, "<stdin>", limits), "<stdin>", limits)
             continue
         path = Path(item)
         if path.is_dir():
             for file in iter_paths(path):
-                yield from _read_file(file, max_bytes)
+                yield from bounded(_read_file(file, limits), _source(file), limits)
         elif path.exists():
-            yield from _read_file(path, max_bytes)
+            yield from bounded(_read_file(path, limits), _source(path), limits)
         else:
-            yield InputError(str(path), "no such file or directory")
+            yield InputError(_source(path), "no such file or directory")
 
 
-def iter_bytes(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
+def iter_bytes(name: str, data: bytes, max_bytes: int = MAX_BYTES, limits: Limits | None = None) -> Iterator[Item]:
     """Articles in the bytes of one file (an upload), read as a file of that name would be; a name
     with no known extension is sniffed like stdin."""
+    limits = limits or Limits(max_bytes=max_bytes)
+    name = valid_unicode(name)
+    yield from bounded(_read_bytes(name, data, limits), name, limits)
+
+
+def _read_bytes(name: str, data: bytes, limits: Limits) -> Iterator[Item]:
     path = Path(name)
     suffix = _suffix(path)
     if suffix not in SUFFIXES:
-        yield from _read_stream(io.BytesIO(data), name, max_bytes)
+        yield from _read_stream(io.BytesIO(data), name, limits)
         return
     if suffix in WARC_SUFFIXES:
-        yield from iter_warc(io.BytesIO(data), name, max_bytes)
+        yield from iter_warc(io.BytesIO(data), name, limits.max_bytes)
         return
     try:
         if is_gzip(data):
-            data = gunzip(data, name, max_bytes)
+            data = gunzip(data, name, limits.max_bytes)
         if suffix in JSONL_SUFFIXES:
-            yield from _jsonl_lines(io.BytesIO(data), name)
+            yield from _jsonl_lines(io.BytesIO(data), name, limits)
         elif suffix in FEED_SUFFIXES:
             yield from iter_feed(data, name)
         else:
@@ -98,17 +111,23 @@ def _suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+def _source(path: Path) -> str:
+    """The path as text that can be printed and stored: bytes of a file name that are not UTF-8
+    (a Latin-1 name on a UTF-8 file system) become U+FFFD."""
+    return valid_unicode(str(path))
+
+
 def _stem(path: Path) -> str:
     """File name without the reader extension (and `.gz`): the article id by contract."""
-    name = path.name
+    name = valid_unicode(path.name)
     if name.lower().endswith(".gz"):
         name = name[:-3]
     suffix = _suffix(path)
     return name[: -len(suffix)] if suffix and name.lower().endswith(suffix) else name
 
 
-def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
-    source, suffix = str(path), _suffix(path)
+def _read_file(path: Path, limits: Limits) -> Iterator[Item]:
+    source, suffix = _source(path), _suffix(path)
     if suffix in JSONL_SUFFIXES or suffix in WARC_SUFFIXES:
         try:
             stream = _open_stream(path)
@@ -117,12 +136,12 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
             return
         with stream:
             if suffix in JSONL_SUFFIXES:
-                yield from _jsonl_lines(stream, source)
+                yield from _jsonl_lines(stream, source, limits)
             else:
-                yield from iter_warc(stream, source, max_bytes)
+                yield from iter_warc(stream, source, limits.max_bytes)
         return
     try:
-        data = read_bytes(path, max_bytes)
+        data = read_bytes(path, limits.max_bytes)
         if suffix in FEED_SUFFIXES:
             yield from iter_feed(data, source)
             return
@@ -148,28 +167,63 @@ def _open_stream(path: Path) -> BinaryIO:
     return path.open("rb")  # warcio handles gzip members itself
 
 
-def _jsonl_lines(stream: BinaryIO, source: str) -> Iterator[Item]:
+def _jsonl_lines(stream: BinaryIO, source: str, limits: Limits) -> Iterator[Item]:
     """JSONL records from a stream; a truncated gzip ends the file with one clear error."""
-    lines = _safe_lines(stream, source)
-    yield from iter_jsonl(lines, source)
+    lines = _safe_lines(_utf8(stream), source, limits)
+    yield from iter_jsonl(lines, source, limits)
     if lines.error is not None:
         yield lines.error
 
 
-class _safe_lines:  # noqa: N801 - an iterator used like a function
-    """Iterate lines, remembering (instead of raising) a decompression failure."""
+def _utf8(stream: BinaryIO) -> BinaryIO:
+    """The stream as UTF-8: JSON Lines written as UTF-16 (Windows tools), with or without a BOM,
+    are recognised by the zero byte beside the opening brace and re-encoded line by line."""
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+    head = buffered.peek(4)[:4]  # type: ignore[attr-defined]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    elif head[:2] == b"{\x00" or head[:3] == b"\n\x00{":
+        encoding = "utf-16-le"
+    elif head[:2] == b"\x00{" or head[:3] == b"\x00\n\x00":
+        encoding = "utf-16-be"
+    else:
+        return buffered  # type: ignore[return-value]
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")  # type: ignore[type-var]
+    return _Recoded(text)  # type: ignore[return-value]
 
-    def __init__(self, stream: BinaryIO, source: str) -> None:
-        self._stream, self._source = stream, source
+
+class _Recoded:
+    """readline() of a text stream, as UTF-8 bytes (what the JSON Lines reader takes)."""
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self._text = text
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._text.readline(size).encode("utf-8", "surrogatepass")
+
+
+class _safe_lines:  # noqa: N801 - an iterator used like a function
+    """Iterate lines, each at most `limits.max_bytes` held in memory and at most `limits.max_records`
+    of them (blank ones too), remembering (instead of raising) a decompression failure."""
+
+    def __init__(self, stream: BinaryIO, source: str, limits: Limits) -> None:
+        self._stream, self._source, self._limits = stream, source, limits
         self.error: InputError | None = None
 
     def __iter__(self) -> Iterator[bytes]:
+        limit = self._limits.max_bytes
         try:
-            while True:
-                line = self._stream.readline(MAX_LINE_BYTES + 1)
+            for number in itertools.count(1):
+                line = self._stream.readline(limit + 1)
                 if not line:
                     return
-                if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                if number > self._limits.max_records:
+                    where = f"{self._source}:{number}"
+                    self.error = InputError(
+                        where, f"stopped reading: over {self._limits.max_records} lines in one input"
+                    )
+                    return
+                if len(line) > limit and not line.endswith(b"\n"):
                     while (rest := self._stream.readline(1 << 20)) and not rest.endswith(b"\n"):
                         pass  # skip the rest of an oversized line without holding it in memory
                 yield line
@@ -178,8 +232,9 @@ class _safe_lines:  # noqa: N801 - an iterator used like a function
             self.error = InputError(self._source, f"{kind} gzip file, stopped reading here ({exc})")
 
 
-def _read_stream(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[Item]:
+def _read_stream(stream: BinaryIO, source: str, limits: Limits) -> Iterator[Item]:
     """Sniff stdin: JSON Lines stream line by line, anything else is read whole."""
+    max_bytes = limits.max_bytes
     head = stream.read(65536)
     if is_gzip(head):
         try:
@@ -187,19 +242,18 @@ def _read_stream(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[Item
         except InputError as exc:
             yield exc
             return
-        yield from _read_stream(io.BytesIO(data), source, max_bytes)
+        yield from _read_stream(io.BytesIO(data), source, limits)
         return
     if not head.strip():
-        yield InputError(source, "empty input")
-        return
-    if head.lstrip()[:1] == b"{":
-        lines = itertools.chain(io.BytesIO(head + stream.readline()), stream)
-        yield from iter_jsonl(lines, source)
+        return  # reported as an empty input
+    rest = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[arg-type]
+    if head.lstrip()[:1] == b"{" or head[:2] in (b"{\x00", b"\x00{", b"\xff\xfe", b"\xfe\xff"):
+        yield from _jsonl_lines(rest, source, limits)  # type: ignore[arg-type]
         return
     if head.startswith(b"WARC/"):
-        yield from iter_warc(io.BufferedReader(_Prefixed(head, stream)), source, max_bytes)  # type: ignore[arg-type]
+        yield from iter_warc(rest, source, max_bytes)  # type: ignore[arg-type]
         return
-    data = head + stream.read(max_bytes + 1 - len(head))
+    data = rest.read(max_bytes + 1)
     if len(data) > max_bytes:
         yield InputError(source, f"input is over the {max_bytes / 1e6:.0f} MB limit for one article")
         return

@@ -14,8 +14,9 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ..errors import InputError
+from ..unicode import valid_unicode
 
-__all__ = ["MAX_BYTES", "decode_bytes", "is_gzip", "read_bytes"]
+__all__ = ["MAX_BYTES", "decode_bytes", "is_gzip", "read_bytes", "valid_unicode"]
 
 MAX_BYTES = 50 * 1024 * 1024  # one article file larger than this is almost surely not an article
 _BOMS = (

@@ -15,22 +15,25 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import RawDocument
+from ..unicode import valid_unicode
+from .limits import Limits
 
-__all__ = ["KNOWN_KEYS", "iter_jsonl", "record_document"]
+__all__ = ["DATE_YEARS", "KNOWN_KEYS", "iter_jsonl", "normalize_date", "record_document"]
 
 KNOWN_KEYS = frozenset({"id", "text", "html", "title", "url", "outlet", "published", "language", "author"})
 LOGGER = logging.getLogger(__name__)
-MAX_LINE_BYTES = 50 * 1024 * 1024
+DATE_YEARS = (1800, 2200)  # a publication date outside these years is a typo or an attack, not news
 
 
-def iter_jsonl(lines: Iterable[bytes], source: str) -> Iterator[RawDocument | InputError]:
+def iter_jsonl(lines: Iterable[bytes], source: str, limits: Limits | None = None) -> Iterator[RawDocument | InputError]:
     """Yield one document (or one error) per non-blank line."""
+    limits = limits or Limits()
     for number, raw in enumerate(lines, start=1):
         where = f"{source}:{number}"
         if not raw.strip():
             continue
-        if len(raw) > MAX_LINE_BYTES:
-            yield InputError(where, f"line is {len(raw) / 1e6:.0f} MB, over the per-record limit")
+        if len(raw) > limits.max_bytes:
+            yield InputError(where, f"record is over the {limits.max_bytes}-byte limit")
             continue
         try:
             line = raw.decode("utf-8-sig") if number == 1 else raw.decode("utf-8")
@@ -41,16 +44,20 @@ def iter_jsonl(lines: Iterable[bytes], source: str) -> Iterator[RawDocument | In
         except json.JSONDecodeError as exc:
             yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:  # the parser's own stack gave out, far past any depth limit
+            yield InputError(where, f"JSON nested deeper than {limits.max_depth} levels")
+            continue
         try:
-            yield record_document(obj, where)
+            yield record_document(obj, where, limits.max_depth)
         except InputError as exc:
             yield exc
 
 
-def record_document(obj: Any, source: str) -> RawDocument:
-    """Validate one article object and turn it into a RawDocument."""
+def record_document(obj: Any, source: str, max_depth: int = Limits.max_depth) -> RawDocument:
+    """Validate one article object and turn it into a RawDocument (strings made valid Unicode)."""
     if not isinstance(obj, dict):
         raise InputError(source, f"expected a JSON object, got {type(obj).__name__}")
+    obj = _valid(obj, source, max_depth)
     html, text = obj.get("html"), obj.get("text")
     if isinstance(html, str) and html.strip():
         kind, content = "html", html
@@ -82,16 +89,33 @@ def record_document(obj: Any, source: str) -> RawDocument:
 
 
 def normalize_date(value: Any, source: str) -> str | None:
-    """ISO 8601 date or datetime as given; anything else is dropped with a warning."""
+    """ISO 8601 date or datetime as given, within `DATE_YEARS`; anything else is dropped with a warning."""
     if value in (None, ""):
         return None
     text = str(value).strip()
     try:
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        year = datetime.fromisoformat(text.replace("Z", "+00:00")).year
     except ValueError:
         LOGGER.warning("%s: 'published' is not an ISO 8601 date (%r); ignored", source, value)
         return None
+    if not DATE_YEARS[0] <= year <= DATE_YEARS[1]:
+        LOGGER.warning("%s: 'published' %r is outside the years %d-%d; ignored", source, text, *DATE_YEARS)
+        return None
     return text
+
+
+def _valid(value: Any, source: str, max_depth: int, depth: int = 0) -> Any:
+    """The parsed record with lone surrogates ("\\ud800", valid JSON but not valid Unicode) replaced;
+    nesting past `max_depth` is an error (recursion here is bounded by it)."""
+    if depth > max_depth:
+        raise InputError(source, f"JSON nested deeper than {max_depth} levels")
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, dict):
+        return {valid_unicode(k): _valid(v, source, max_depth, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid(v, source, max_depth, depth + 1) for v in value]
+    return value
 
 
 def _str_or_none(value: Any) -> str | None:

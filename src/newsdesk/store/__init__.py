@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..model import Analysis, Article, DateRef, Entity, Mention, Quantity, Quote
-from .schema import SCHEMA_VERSION, WIDENED, annotations, article_entities, articles, entities, info, metadata
+from .schema import (
+    SCHEMA_VERSION,
+    WIDENED,
+    annotations,
+    article_entities,
+    articles,
+    entities,
+    info,
+    metadata,
+    story_articles,
+)
 from .search import ensure_fts
 
 __all__ = ["IngestReport", "Store"]
@@ -47,6 +58,9 @@ class IngestReport:
             "unchanged": len(self.unchanged),
             "analyzed": len(self.analyzed),
         }
+
+
+_LOCK_KEY = 0x6E657773  # "news": the advisory lock writers of one PostgreSQL database take turns on
 
 
 class Store:
@@ -181,13 +195,14 @@ class Store:
             )
             return {row.id for row in rows if row.analyzed_hash != f"{row.content_hash}:{version}"}
 
-    def save_analyses(self, analyses: list[Analysis], known: dict[str, Entity], version: str) -> None:
-        """Replace the annotations of these articles and merge their entities, in one transaction."""
+    def save_analyses(self, analyses: list[Analysis], known: dict[str, Entity], version: str, conn: Any = None) -> None:
+        """Replace the annotations of these articles and merge their entities, in one transaction (the
+        caller's, when `conn` is given: see `transaction`)."""
         used = {m.entity for a in analyses for m in a.mentions if m.entity} | {
             q.entity for a in analyses for q in a.quotes if q.entity
         }
         try:
-            with self.engine.begin() as conn:
+            with self._begin(conn) as conn:
                 self._upsert_entities(conn, [known[e] for e in used if e in known])
                 for analysis in analyses:
                     conn.execute(delete(annotations).where(annotations.c.article == analysis.article))
@@ -215,14 +230,73 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"could not write annotations to {self.url}: {_reason(exc)}") from None
 
-    def save_aliases(self, aliases: dict[str, str]) -> None:
+    def save_aliases(self, aliases: dict[str, str], conn: Any = None) -> None:
         """Mark stored entities that have since merged into another (their rows stay for old spans)."""
         if not aliases:
             return
-        with self.engine.begin() as conn:
+        with self._begin(conn) as conn:
             stored = {row.id for row in conn.execute(select(entities.c.id).where(entities.c.id.in_(list(aliases))))}
             for old in stored:
                 conn.execute(update(entities).where(entities.c.id == old).values(data={"same_as": aliases[old]}))
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One unit of work: everything written through the connection it gives commits together or not
+        at all (an ingest writes a batch's annotations and its stories this way, so a crash between the
+        two cannot leave analysed articles without a story)."""
+        return self.engine.begin()
+
+    def unlinked(self, limit: int = 10_000) -> list[str]:
+        """Ids of analysed articles that have no story: left so by a crash of a version of newsdesk that
+        committed the two separately; the next ingest links them."""
+        with self.engine.connect() as conn:
+            linked = select(story_articles.c.article)
+            query = (
+                select(articles.c.id)
+                .where(articles.c.analyzed_hash.is_not(None), articles.c.id.not_in(linked))
+                .order_by(articles.c.published, articles.c.id)
+                .limit(limit)
+            )
+            return [row.id for row in conn.execute(query)]
+
+    @contextmanager
+    def writer_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the store's writer lock: two ingests into one store take turns (run side by side, one
+        failed on the other's rows, or both split a story and made the same entity twice). `on_wait`
+        is called once if another writer holds it. SQLite: an advisory lock on `<db>.lock` (POSIX);
+        PostgreSQL: a session advisory lock."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                if not conn.execute(text("select pg_try_advisory_lock(:k)"), {"k": _LOCK_KEY}).scalar():
+                    if on_wait is not None:
+                        on_wait()
+                    conn.execute(text("select pg_advisory_lock(:k)"), {"k": _LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("select pg_advisory_unlock(:k)"), {"k": _LOCK_KEY})
+            return
+        database = self.engine.url.database
+        try:
+            import fcntl
+        except ImportError:  # no POSIX locks (Windows): SQLite's own locking still keeps the file whole
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is None or not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.lock", "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _begin(self, conn: Any) -> AbstractContextManager[Any]:
+        return nullcontext(conn) if conn is not None else self.engine.begin()
 
     def get_analysis(self, article_id: str, article: Article | None = None) -> Analysis | None:
         """The stored annotations of one article, as an Analysis record (pass the article when it is
