@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import RawDocument
 from ..unicode import valid_unicode
-from .limits import Limits
+from .limits import MAX_DEPTH, Limits
 
 __all__ = ["DATE_YEARS", "KNOWN_KEYS", "iter_jsonl", "normalize_date", "record_document"]
 
@@ -53,7 +53,7 @@ def iter_jsonl(lines: Iterable[bytes], source: str, limits: Limits | None = None
             yield exc
 
 
-def record_document(obj: Any, source: str, max_depth: int = Limits.max_depth) -> RawDocument:
+def record_document(obj: Any, source: str, max_depth: int = MAX_DEPTH) -> RawDocument:
     """Validate one article object and turn it into a RawDocument (strings made valid Unicode)."""
     if not isinstance(obj, dict):
         raise InputError(source, f"expected a JSON object, got {type(obj).__name__}")

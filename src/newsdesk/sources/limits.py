@@ -14,7 +14,9 @@ from ..errors import InputError
 from ..model import RawDocument
 from .decode import MAX_BYTES
 
-__all__ = ["Limits", "bounded"]
+__all__ = ["MAX_DEPTH", "Limits", "bounded"]
+
+MAX_DEPTH = 64  # JSON nesting of one record (news records nest 2 or 3 levels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,7 @@ class Limits:
     max_bytes: int = MAX_BYTES  # one record: a file, a JSON line, a WARC record, a stdin document
     max_records: int = 10_000_000  # lines (blank ones too) or records read from one input
     max_errors: int = 100  # problems reported one by one per input; the rest are counted in one line
-    max_depth: int = 64  # JSON nesting of one record (news records nest 2 or 3 levels)
+    max_depth: int = MAX_DEPTH
 
 
 def bounded(

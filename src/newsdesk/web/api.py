@@ -6,6 +6,7 @@ the API key, and are off when none is configured.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -19,7 +20,6 @@ from ..store.read import (
     StoryFilter,
     article_rows,
     article_story,
-    cached_brief,
     entity_row,
     entity_stories,
     list_entities,
@@ -29,7 +29,7 @@ from ..store.read import (
 )
 from ..store.schema import story_articles
 from .app import AppState
-from .security import check_key
+from .security import check_key, write_refusal
 
 __all__ = ["router"]
 
@@ -47,10 +47,10 @@ def reader(request: Request) -> AppState:
 
 
 def writer(request: Request) -> AppState:
+    """The same check WriteGuard makes before the body is read, for a router mounted without it."""
     app = state(request)
-    if app.settings.api_key is None:
-        raise HTTPException(403, "writes are off: the operator has configured no API key (NEWSDESK_API_KEY)")
-    check_key(request, app.settings.api_key, "writes")
+    if (refusal := write_refusal(request, app.settings.api_key)) is not None:
+        raise refusal
     return app
 
 
@@ -81,25 +81,28 @@ def stories(
         return list_stories(conn, where, limit, offset).to_json()
 
 
-@router.get("/stories/{story_id}", summary="One story with its brief")
+@router.get("/stories/{story_id:id}", summary="One story with its brief")
 def story(app: Reader, story_id: str) -> dict[str, Any]:
-    """The story, its articles (who copies whom) and its brief (summary, facts, quotes, timeline, entities)."""
+    """The story, its articles (who copies whom) and its brief (summary, facts, quotes, timeline, entities).
+    `brief_updating`: articles changed since the brief was made, and a new one is being made."""
     with app.store.engine.connect() as conn:
         row = story_row(conn, story_id)
         if row is None:
             raise HTTPException(404, f"no story {story_id!r}")
         members = article_rows(conn, story_id)
+    brief, updating = app.briefs.get(story_id)
     return {
         "id": row["id"],
         "title": row["title"],
         "storyline": row["storyline"],
         "updated_at": row["updated_at"].isoformat() if row["updated_at"] else None,
         "articles": members,
-        "brief": cached_brief(app.store, story_id),
+        "brief": brief,
+        "brief_updating": updating,
     }
 
 
-@router.get("/stories/{story_id}/articles", summary="A story's articles, paged")
+@router.get("/stories/{story_id:id}/articles", summary="A story's articles, paged")
 def story_articles_page(app: Reader, story_id: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """The story's articles (no text), oldest first, each with the article it copies or translates."""
     with app.store.engine.connect() as conn:
@@ -112,10 +115,10 @@ def story_articles_page(app: Reader, story_id: str, limit: Limit = 50, offset: O
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-@router.get("/stories/{story_id}/timeline", summary="A story's timeline")
+@router.get("/stories/{story_id:id}/timeline", summary="A story's timeline")
 def timeline(app: Reader, story_id: str) -> dict[str, Any]:
     """Dated happenings of the story, each with its sources."""
-    brief = cached_brief(app.store, story_id)
+    brief, _ = app.briefs.get(story_id)
     if brief is None:
         raise HTTPException(404, f"no story {story_id!r}")
     return {"id": story_id, "timeline": brief.get("timeline", [])}
@@ -140,7 +143,7 @@ def articles(
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-@router.get("/articles/{article_id:path}", summary="One article with its annotations")
+@router.get("/articles/{article_id:idpath}", summary="One article with its annotations")
 def article(app: Reader, article_id: str) -> dict[str, Any]:
     """Cleaned text, the junk removed from it, metadata, and annotations as character spans."""
     found = app.store.get(article_id)
@@ -169,7 +172,7 @@ def entities(
         return list_entities(conn, q, label, limit, offset).to_json()
 
 
-@router.get("/entities/{entity_id}", summary="One entity and the stories it appears in")
+@router.get("/entities/{entity_id:id}", summary="One entity and the stories it appears in")
 def entity(app: Reader, entity_id: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     with app.store.engine.connect() as conn:
         row = entity_row(conn, entity_id)
@@ -207,25 +210,32 @@ def submit_json(
     documents: list[RawDocument | InputError] = []
     for n, record in enumerate(records, 1):
         try:
+            _check_unicode(record, f"request:{n}")
             documents.append(record_document(record, f"request:{n}"))
         except InputError as exc:
             documents.append(exc)
     return _ingest(app, documents)
 
 
+def _check_unicode(record: Any, source: str) -> None:
+    """JSON may escape a lone surrogate ("\\ud800"), which no database or page can hold: refuse it."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(source, "not valid Unicode (a lone surrogate escape such as \\ud800)") from None
+    except RecursionError:
+        raise InputError(source, "nested too deeply") from None
+
+
 @router.post("/files", summary="Submit article files")
 async def submit_files(app: Writer, files: Annotated[list[UploadFile], File(description="Article files")]) -> dict:
-    """Files as `newsdesk ingest` reads them (.html, .txt, .jsonl, .warc, feeds, gzipped or not)."""
+    """Files as `newsdesk ingest` reads them (.html, .txt, .jsonl, .warc, feeds, gzipped or not).
+    The whole request is bounded by the upload limit (413 past it)."""
     from ..sources import iter_bytes
 
     documents: list[RawDocument | InputError] = []
     for upload in files:
-        data = await upload.read(app.settings.max_upload_bytes + 1)
-        name = upload.filename or "upload"
-        if len(data) > app.settings.max_upload_bytes:
-            documents.append(InputError(name, f"over the {app.settings.max_upload_bytes} byte upload limit"))
-            continue
-        documents.extend(iter_bytes(name, data))
+        documents.extend(iter_bytes(upload.filename or "upload", await upload.read()))
     return _ingest(app, documents)
 
 

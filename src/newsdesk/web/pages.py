@@ -19,7 +19,6 @@ from ..store.read import (
     StoryFilter,
     article_rows,
     article_story,
-    cached_brief,
     entity_row,
     entity_stories,
     list_entities,
@@ -58,18 +57,26 @@ def story_list(
     return HTMLResponse(render("stories.html.j2", page=page, params=params, pager=_pager(request, page)))
 
 
-@router.get("/stories/{story_id}", response_class=HTMLResponse)
+@router.get("/stories/{story_id:id}", response_class=HTMLResponse)
 def story_page(app: Reader, story_id: str) -> HTMLResponse:
     row, members = _story_or_404(app, story_id)
-    brief = cached_brief(app.store, story_id)
+    brief, updating = app.briefs.get(story_id)
     texts = _texts(app, _cited_articles(brief))
     view = build_story_views({"stories": [brief]}, texts)[0] if brief else None
     return HTMLResponse(
-        render("story.html.j2", row=row, members=members, story=view, fold_sources_over=30, brief=brief)
+        render(
+            "story.html.j2",
+            row=row,
+            members=members,
+            story=view,
+            fold_sources_over=30,
+            brief=brief,
+            updating=updating,
+        )
     )
 
 
-@router.get("/stories/{story_id}/sources", response_class=HTMLResponse)
+@router.get("/stories/{story_id:id}/sources", response_class=HTMLResponse)
 def sources_page(request: Request, app: Reader, story_id: str, offset: Offset = 0) -> HTMLResponse:
     """The story's articles side by side, a few at a time, annotations highlighted."""
     row, members = _story_or_404(app, story_id)
@@ -83,7 +90,7 @@ def sources_page(request: Request, app: Reader, story_id: str, offset: Offset = 
     return HTMLResponse(render("sources.html.j2", row=row, shown=shown, total=len(members), pager=pager))
 
 
-@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+@router.get("/articles/{article_id:idpath}", response_class=HTMLResponse)
 def article_page(app: Reader, article_id: str) -> HTMLResponse:
     article = app.store.get(article_id)
     if article is None:
@@ -105,7 +112,7 @@ def article_page(app: Reader, article_id: str) -> HTMLResponse:
     )
 
 
-@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+@router.get("/entities/{entity_id:id}", response_class=HTMLResponse)
 def entity_page(request: Request, app: Reader, entity_id: str, offset: Offset = 0) -> HTMLResponse:
     with app.store.engine.connect() as conn:
         row = entity_row(conn, entity_id)

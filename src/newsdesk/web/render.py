@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from ..model import Analysis
+from .paths import quote_id
 
 __all__ = ["Segment", "environment", "render", "segments"]
 
@@ -80,6 +81,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["paragraphs"] = _paragraphs
+    env.filters["segment"] = quote_id  # an id in a link: Jinja's urlencode leaves "/" as it is
     return env
 
 
