@@ -68,15 +68,21 @@ def _digest(db: Path) -> dict[str, str]:
 def _ingest(inputs: list[Path], db: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "newsdesk", "ingest", *map(str, inputs), "--db", str(db)]
     # a session of its own: the kill reaches the command and any worker it started, as a crash would
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+
+
+def _finished(run: subprocess.Popen) -> tuple[int, str]:
+    _, err = run.communicate(timeout=600)
+    return run.returncode, err
 
 
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
 def test_ingest_killed_at_random_moments_then_resumed_gives_the_same_store(tmp_path: Path) -> None:
     inputs = [DEMO, _feed(tmp_path / "feed.jsonl", 150)]
     started = time.monotonic()
-    clean = _ingest(inputs, tmp_path / "clean.db")
-    assert clean.wait(timeout=600) == 0
+    assert _finished(_ingest(inputs, tmp_path / "clean.db")) == (0, "")
     took = time.monotonic() - started
     expected = _digest(tmp_path / "clean.db")
     assert set(expected) >= {"articles", "annotations", "entities", "stories", "story_articles"}
@@ -87,8 +93,8 @@ def test_ingest_killed_at_random_moments_then_resumed_gives_the_same_store(tmp_p
         run = _ingest(inputs, db)
         time.sleep(rng.uniform(0.05, 0.95) * took)
         os.killpg(run.pid, signal.SIGKILL)
-        run.wait()
-        assert _ingest(inputs, db).wait(timeout=600) == 0
+        run.communicate()
+        assert _finished(_ingest(inputs, db)) == (0, ""), trial
         found = _digest(db)
         differences += [(trial, table) for table in expected if found.get(table) != expected[table]]
     assert differences == []

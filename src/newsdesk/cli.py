@@ -73,7 +73,7 @@ def _input_options(func, required: bool = True):
     func = click.option(
         "--max-bytes",
         type=click.IntRange(1),
-        default=50_000_000,
+        default=10 * 1024 * 1024,  # sources.decode.MAX_BYTES (not imported: it would slow every command's start)
         show_default=True,
         help="Largest single article file or record accepted.",
     )(func)

@@ -70,7 +70,10 @@ def load_pipeline(language: str | None) -> Pipeline:
             LOGGER.warning(
                 "spaCy pipeline %s for %r unavailable (%s); entities and quotes degrade", package, language, exc
             )
-    blank = spacy.blank(language if language and _has_blank(language) else "xx")
+    try:
+        blank = spacy.blank(language if language and _has_blank(language) else "xx")
+    except ImportError:  # ja, ko, th, vi, zh: their tokenizers need packages newsdesk does not install
+        blank = spacy.blank("xx")
     blank.add_pipe("newsdesk_paragraphs")
     blank.add_pipe("sentencizer")
     return Pipeline(blank, f"spacy.blank:{blank.lang}", language or "", False, False)

@@ -204,6 +204,8 @@ def submit_json(
     """Extract, analyse, store and cluster the articles; returns what was added, updated and failed."""
     from ..sources.jsonl import record_document
 
+    if isinstance(body, bytes):  # FastAPI parses only JSON content types and hands anything else over raw
+        raise HTTPException(415, "send the articles as JSON, with the header Content-Type: application/json")
     records = body.get("articles") if isinstance(body, dict) and "articles" in body else body
     if not isinstance(records, list):
         records = [records]
@@ -251,7 +253,10 @@ def _ingest(app: AppState, documents: list[RawDocument | InputError]) -> dict[st
     failed = [{"source": e.source, "error": e.problem} for e in errors]
     if not extracted:
         raise HTTPException(422, {"message": "no article could be read", "failed": failed})
-    with app.lock:
+    # app.lock: one submission at a time in this server; the store's writer lock: taking turns with
+    # `newsdesk ingest` and other servers on the same store (side by side, both made the same entity
+    # and one failed on the UNIQUE constraint: a 500 here, or the other's ingest lost)
+    with app.lock, app.store.writer_lock():
         try:
             report = ingest(iter(extracted), app.store, app.analyzer())
         except NewsdeskError as exc:

@@ -74,7 +74,7 @@ class IdConvertor(Convertor[str]):
 class IdPathConvertor(IdConvertor):
     """An id that may also be sent with literal slashes (`/api/articles/wire/2025/x`, as before)."""
 
-    regex = ".+"
+    regex = r"[\s\S]+"  # not ".+", which stops at a line break: an id holding one was a 404
 
 
 register_url_convertor("id", IdConvertor())
