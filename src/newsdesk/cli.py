@@ -362,7 +362,10 @@ def ingest(inputs: tuple[str, ...], db: str, no_analyze: bool, **options: Any) -
         except NewsdeskError as exc:
             raise click.ClickException(str(exc)) from None
         total = store.count()
-    click.echo(_dump({**report.to_json(), "failed": failures.count, "articles_in_db": total, "db": db}))
+    from .unicode import valid_unicode
+
+    summary = {**report.to_json(), "failed": failures.count, "articles_in_db": total, "db": valid_unicode(db)}
+    click.echo(_dump(summary))
     _finish(failures, len(report.added) + len(report.updated) + len(report.unchanged))
 
 
