@@ -8,6 +8,8 @@ NewsdeskError                 anything newsdesk raises on purpose
 
 from __future__ import annotations
 
+from .unicode import valid_unicode
+
 __all__ = ["EvaluationError", "InputError", "NewsdeskError", "StoreError"]
 
 
@@ -33,8 +35,6 @@ _CONTROL = {c: f"\\x{c:02x}" for c in range(32)} | {10: "\\n", 13: "\\r", 9: "\\
 
 def _printable(source: str) -> str:
     """A file name on one line, as valid Unicode: a newline in a name must not split its error line."""
-    from .unicode import valid_unicode
-
     return valid_unicode(source).translate(_CONTROL)
 
 

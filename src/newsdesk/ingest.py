@@ -34,7 +34,7 @@ def ingest(
     if analyzer is not None:  # earlier runs' identities, so the same people keep their ids
         for entity in store.recent_entities():
             analyzer.registry.restore(entity)
-        _link_unlinked(store)
+        linker = _link_unlinked(store)
     for chunk in _chunks(articles, batch):
         part = store.add_articles(chunk)
         report.added += part.added
@@ -57,20 +57,22 @@ def ingest(
     return report
 
 
-def _link_unlinked(store: Store) -> None:
+def _link_unlinked(store: Store) -> StoryLinker | None:
     """Give a story to analysed articles that have none (a crash of a version that committed the two
-    apart left them so), from their stored annotations."""
+    apart left them so), from their stored annotations; returns the linker it resumed, if any."""
     ids = store.unlinked()
     if not ids:
-        return
+        return None
     pairs = []
     for article_id in ids:
         article = store.get(article_id)
         analysis = store.get_analysis(article_id, article) if article is not None else None
         if article is not None and analysis is not None:
             pairs.append((article, analysis))
+    linker = StoryLinker(store)
     for start in range(0, len(pairs), BATCH):
-        StoryLinker(store).link(pairs[start : start + BATCH])
+        linker.link(pairs[start : start + BATCH])
+    return linker
 
 
 class StoryLinker:
