@@ -22,7 +22,6 @@ from ..analysis.language import detect_language
 from ..errors import InputError
 from ..model import Article, RawDocument
 from ..sources.decode import MAX_BYTES
-from ..sources.jsonl import DATE_YEARS
 from .boilerplate import SiteMemory
 from .dateline import is_stamp, published_from_text, published_from_url
 from .html import PageText, fragment_text, page_text
@@ -34,6 +33,7 @@ __all__ = ["ExtractSettings", "extract", "extract_document", "iter_extract"]
 LOGGER = logging.getLogger(__name__)
 MIN_PARALLEL = 16
 MAX_HEADLINE_WORDS = 25
+DATE_YEARS = (1800, 2200)  # a publication date outside these years is a typo or an attack, not news
 _YEAR = re.compile(r"\s*([+-]?\d{4,})-")
 _BODY_TAG = re.compile(r"<\s*(body|html)\b", re.I)  # below this many pages a process pool costs more than it saves
 

@@ -18,11 +18,10 @@ from ..model import RawDocument
 from ..unicode import valid_unicode
 from .limits import MAX_DEPTH, Limits
 
-__all__ = ["DATE_YEARS", "KNOWN_KEYS", "iter_jsonl", "normalize_date", "record_document"]
+__all__ = ["KNOWN_KEYS", "iter_jsonl", "normalize_date", "record_document"]
 
 KNOWN_KEYS = frozenset({"id", "text", "html", "title", "url", "outlet", "published", "language", "author"})
 LOGGER = logging.getLogger(__name__)
-DATE_YEARS = (1800, 2200)  # a publication date outside these years is a typo or an attack, not news
 
 
 def iter_jsonl(lines: Iterable[bytes], source: str, limits: Limits | None = None) -> Iterator[RawDocument | InputError]:
@@ -89,17 +88,15 @@ def record_document(obj: Any, source: str, max_depth: int = MAX_DEPTH) -> RawDoc
 
 
 def normalize_date(value: Any, source: str) -> str | None:
-    """ISO 8601 date or datetime as given, within `DATE_YEARS`; anything else is dropped with a warning."""
+    """ISO 8601 date or datetime as given; anything else is dropped with a warning. (The years a date may
+    fall in are checked once for every source, by extraction.)"""
     if value in (None, ""):
         return None
     text = str(value).strip()
     try:
-        year = datetime.fromisoformat(text.replace("Z", "+00:00")).year
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         LOGGER.warning("%s: 'published' is not an ISO 8601 date (%r); ignored", source, value)
-        return None
-    if not DATE_YEARS[0] <= year <= DATE_YEARS[1]:
-        LOGGER.warning("%s: 'published' %r is outside the years %d-%d; ignored", source, text, *DATE_YEARS)
         return None
     return text
 
